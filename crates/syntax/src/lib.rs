@@ -1,0 +1,250 @@
+//! ChocoPy syntax: lexer, event-based parser and a lossless rowan syntax tree with a
+//! typed AST layer over it.
+//!
+//! Modelled on rust-analyzer's `parser` and `syntax` crates: the [`lexer`] turns text
+//! into tokens (trivia included), the [`parser`] sees only significant tokens and
+//! emits events, and [`parse`] builds a rowan green tree from events plus all tokens.
+//! The tree's text is always exactly the input, with or without errors. Parsing never
+//! fails: it returns the tree and a list of [`SyntaxError`]s with byte ranges.
+//!
+//! The language is ChocoPy as defined by its reference manual v2.2 (chapters 3-4).
+
+pub mod ast;
+mod grammar;
+pub mod lexer;
+pub mod parser;
+mod syntax_kind;
+
+pub use rowan::{GreenNode, TextRange, TextSize};
+pub use syntax_kind::{ChocoPy, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
+
+use parser::{Event, Parser};
+use std::ops::Range;
+
+/// A lexical or syntax error: a byte range of the source and a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte range in the source; empty for errors at zero-width tokens or end of input.
+    pub range: Range<usize>,
+    /// The message (the reference implementation's "Parse error near token ..." for
+    /// unexpected tokens).
+    pub message: String,
+    /// What was expected instead, when the parser knows (may be empty).
+    pub label: String,
+}
+
+/// The result of parsing: a lossless green tree and the errors found.
+#[derive(Debug, Clone)]
+pub struct Parse {
+    green: GreenNode,
+    errors: Vec<SyntaxError>,
+}
+
+impl Parse {
+    /// The root of the syntax tree (kind `SOURCE_FILE`).
+    pub fn syntax_node(&self) -> SyntaxNode {
+        SyntaxNode::new_root(self.green.clone())
+    }
+
+    /// The typed root of the tree.
+    pub fn tree(&self) -> ast::SourceFile {
+        ast::SourceFile::cast(self.syntax_node()).expect("root is a SOURCE_FILE")
+    }
+
+    /// Lexical and syntax errors, sorted by position.
+    pub fn errors(&self) -> &[SyntaxError] {
+        &self.errors
+    }
+
+    /// The green tree.
+    pub fn green(&self) -> &GreenNode {
+        &self.green
+    }
+}
+
+/// Parses ChocoPy source text. Never fails; never panics on any input.
+///
+/// Postcondition: `parse(text).syntax_node().to_string() == text`.
+pub fn parse(text: &str) -> Parse {
+    let (tokens, lex_errors) = lexer::lex(text);
+    let mut offsets = Vec::with_capacity(tokens.len());
+    let mut off = 0usize;
+    for t in &tokens {
+        offsets.push(off);
+        off += t.len as usize;
+    }
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !tokens[i].kind.is_trivia())
+        .collect();
+    let kinds = significant.iter().map(|&i| tokens[i].kind).collect();
+    let texts = significant
+        .iter()
+        .map(|&i| &text[offsets[i]..offsets[i] + tokens[i].len as usize])
+        .collect();
+    let mut p = Parser::new(kinds, texts);
+    grammar::source_file(&mut p);
+
+    let green = build_tree(text, &tokens, &offsets, p.events);
+
+    let mut errors: Vec<SyntaxError> = lex_errors
+        .into_iter()
+        .map(|e| SyntaxError {
+            range: e.range,
+            message: e.message,
+            label: String::new(),
+        })
+        .collect();
+    for (at, message, label) in p.errors {
+        let range = match significant.get(at) {
+            Some(&i) => offsets[i]..offsets[i] + tokens[i].len as usize,
+            None => text.len()..text.len(),
+        };
+        errors.push(SyntaxError {
+            range,
+            message,
+            label,
+        });
+    }
+    errors.sort_by_key(|e| (e.range.start, e.range.end));
+    Parse { green, errors }
+}
+
+/// Builds the green tree from parser events and the full token list. Trivia go to the
+/// innermost node open when the next significant token or node starts, so that every
+/// node starts and ends with a significant token.
+fn build_tree(
+    text: &str,
+    tokens: &[lexer::Token],
+    offsets: &[usize],
+    mut events: Vec<Event>,
+) -> GreenNode {
+    let mut builder = rowan::GreenNodeBuilder::new();
+    let mut next = 0usize; // next token index (trivia included)
+    let mut depth = 0usize;
+    let token_text = |i: usize| &text[offsets[i]..offsets[i] + tokens[i].len as usize];
+    let flush_trivia = |builder: &mut rowan::GreenNodeBuilder, next: &mut usize| {
+        while *next < tokens.len() && tokens[*next].kind.is_trivia() {
+            builder.token(tokens[*next].kind.into(), token_text(*next));
+            *next += 1;
+        }
+    };
+    let mut forward_kinds = Vec::new();
+    for i in 0..events.len() {
+        match std::mem::replace(&mut events[i], Event::Tombstone) {
+            Event::Start {
+                kind,
+                forward_parent,
+            } => {
+                forward_kinds.clear();
+                forward_kinds.push(kind);
+                let mut idx = i;
+                let mut fp = forward_parent;
+                while let Some(fwd) = fp {
+                    idx += fwd as usize;
+                    fp = match std::mem::replace(&mut events[idx], Event::Tombstone) {
+                        Event::Start {
+                            kind,
+                            forward_parent,
+                        } => {
+                            forward_kinds.push(kind);
+                            forward_parent
+                        }
+                        _ => unreachable!("forward parent is a Start event"),
+                    };
+                }
+                if depth > 0 {
+                    flush_trivia(&mut builder, &mut next);
+                }
+                for kind in forward_kinds.iter().rev() {
+                    builder.start_node((*kind).into());
+                    depth += 1;
+                }
+            }
+            Event::Finish => {
+                if depth == 1 {
+                    // The root closes: everything left belongs to it.
+                    while next < tokens.len() {
+                        builder.token(tokens[next].kind.into(), token_text(next));
+                        next += 1;
+                    }
+                }
+                builder.finish_node();
+                depth -= 1;
+            }
+            Event::Token => {
+                flush_trivia(&mut builder, &mut next);
+                builder.token(tokens[next].kind.into(), token_text(next));
+                next += 1;
+            }
+            Event::Tombstone => {}
+        }
+    }
+    builder.finish()
+}
+
+/// 1-based line and column (in characters) of a byte offset, for messages that need
+/// them without a full diagnostic renderer. Lines end at `\n`, `\r\n` or `\r`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let mut line = 1;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < before.len() {
+        match before[i] {
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+            }
+            b'\r' if before.get(i + 1) != Some(&b'\n') => {
+                line += 1;
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let col = text
+        .get(line_start..offset)
+        .map_or(offset - line_start, |s| s.chars().count())
+        + 1;
+    (line, col)
+}
+
+/// An indented, human-readable dump of a syntax tree (kinds, ranges, token texts), for
+/// tests and `--emit=ast`.
+pub fn debug_tree(node: &SyntaxNode) -> String {
+    let mut out = String::new();
+    let mut indent = 0usize;
+    for event in node.preorder_with_tokens() {
+        match event {
+            rowan::WalkEvent::Enter(el) => {
+                let range = el.text_range();
+                match &el {
+                    rowan::NodeOrToken::Node(n) => {
+                        out.push_str(&format!(
+                            "{:indent$}{:?}@{:?}\n",
+                            "",
+                            n.kind(),
+                            range,
+                            indent = indent
+                        ));
+                    }
+                    rowan::NodeOrToken::Token(t) => {
+                        out.push_str(&format!(
+                            "{:indent$}{:?}@{:?} {:?}\n",
+                            "",
+                            t.kind(),
+                            range,
+                            t.text(),
+                            indent = indent
+                        ));
+                    }
+                }
+                indent += 2;
+            }
+            rowan::WalkEvent::Leave(_) => indent -= 2,
+        }
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! The event-based parser core, after rust-analyzer's `crates/parser`.
+//!
+//! The parser sees only the non-trivia tokens and knows nothing of rowan: it emits a
+//! flat list of [`Event`]s (start a node, finish it, consume a token, report an error).
+//! [`crate::build_tree`] turns events plus the full token list (trivia included) into a
+//! lossless green tree. Nodes that must wrap an already-parsed left operand (binary
+//! expressions, calls) are started with [`CompletedMarker::precede`], which records a
+//! forward parent instead of moving events.
+
+use crate::SyntaxKind::{self, *};
+
+/// One step of the parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Start a node of `kind`. `forward_parent` is the index (relative) of a `Start`
+    /// event that must be opened before this one (see [`CompletedMarker::precede`]).
+    Start {
+        kind: SyntaxKind,
+        forward_parent: Option<u32>,
+    },
+    /// Finish the innermost open node.
+    Finish,
+    /// Consume the next non-trivia token.
+    Token,
+    /// A tombstone left by an abandoned or moved `Start`.
+    Tombstone,
+}
+
+/// The parser state: the non-trivia tokens (kind, offset, length), the position and
+/// the events emitted so far.
+pub struct Parser<'t> {
+    kinds: Vec<SyntaxKind>,
+    texts: Vec<&'t str>,
+    pos: usize,
+    pub(crate) events: Vec<Event>,
+    /// Errors as (index of the non-trivia token they point at, message, label); an
+    /// index equal to the number of tokens means end of input.
+    pub(crate) errors: Vec<(usize, String, String)>,
+    /// Depth of nested expressions/blocks, to turn pathological nesting into an error
+    /// instead of a stack overflow.
+    pub(crate) depth: u32,
+}
+
+/// The deepest nesting of expressions and blocks the parser follows; deeper input is a
+/// syntax error ("too deeply nested") rather than a stack overflow.
+pub const MAX_DEPTH: u32 = 1000;
+
+impl<'t> Parser<'t> {
+    /// A parser over the non-trivia tokens `kinds` (with their texts, for messages).
+    pub fn new(kinds: Vec<SyntaxKind>, texts: Vec<&'t str>) -> Self {
+        Parser {
+            kinds,
+            texts,
+            pos: 0,
+            events: Vec::new(),
+            errors: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// The kind of the token `n` ahead (`EOF`-like `__LAST` past the end).
+    pub fn nth(&self, n: usize) -> SyntaxKind {
+        self.kinds
+            .get(self.pos + n)
+            .copied()
+            .unwrap_or(SyntaxKind::__LAST)
+    }
+
+    /// The current token's kind.
+    pub fn current(&self) -> SyntaxKind {
+        self.nth(0)
+    }
+
+    /// Whether the current token is `kind`.
+    pub fn at(&self, kind: SyntaxKind) -> bool {
+        self.current() == kind
+    }
+
+    /// Whether all tokens are consumed.
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.kinds.len()
+    }
+
+    /// Opens a node; it must be completed or abandoned.
+    pub fn start(&mut self) -> Marker {
+        let pos = self.events.len() as u32;
+        self.events.push(Event::Tombstone);
+        Marker { pos }
+    }
+
+    /// Consumes the current token.
+    pub fn bump(&mut self) {
+        if !self.at_end() {
+            self.pos += 1;
+            self.events.push(Event::Token);
+        }
+    }
+
+    /// Consumes the current token if it is `kind`.
+    pub fn eat(&mut self, kind: SyntaxKind) -> bool {
+        if self.at(kind) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes `kind`, or reports an error at the current token.
+    pub fn expect(&mut self, kind: SyntaxKind) -> bool {
+        if self.eat(kind) {
+            return true;
+        }
+        self.error_here();
+        false
+    }
+
+    /// Reports "Parse error near token NAME: text" at the current token, in the
+    /// reference implementation's words.
+    pub fn error_here(&mut self) {
+        let msg = self.unexpected_message();
+        self.error(msg);
+    }
+
+    /// The reference implementation's message for an unexpected current token.
+    pub fn unexpected_message(&self) -> String {
+        self.unexpected_message_at(0)
+    }
+
+    /// The reference implementation's message for the unexpected token `n` ahead.
+    pub fn unexpected_message_at(&self, n: usize) -> String {
+        let kind = self.nth(n);
+        let text = self.texts.get(self.pos + n).copied().unwrap_or("");
+        if kind == SyntaxKind::__LAST {
+            return "Parse error near token EOF: ".to_string();
+        }
+        format!("Parse error near token {}: {}", kind.reference_name(), text)
+    }
+
+    /// Reports an error with its own message at the current token.
+    pub fn error(&mut self, message: String) {
+        self.error_at(0, message);
+    }
+
+    /// Reports an error at the token `n` ahead.
+    pub fn error_at(&mut self, n: usize, message: String) {
+        self.error_labelled(n, message, String::new());
+    }
+
+    /// Reports an error at the token `n` ahead, with a label explaining it.
+    pub fn error_labelled(&mut self, n: usize, message: String, label: String) {
+        let at = (self.pos + n).min(self.kinds.len());
+        // One error per token position: recovery often re-detects the same problem.
+        if self.errors.last().is_some_and(|(i, _, _)| *i == at) {
+            return;
+        }
+        self.errors.push((at, message, label));
+    }
+
+    /// Wraps tokens up to (not including) one of `stop` or a `NEWLINE` (consumed) into
+    /// an `ERROR` node; used to resynchronise after an error.
+    pub fn recover_line(&mut self) {
+        let m = self.start();
+        while !self.at_end() && !self.at(NEWLINE) && !self.at(DEDENT) && !self.at(INDENT) {
+            self.bump();
+        }
+        self.eat(NEWLINE);
+        m.complete(self, ERROR);
+    }
+}
+
+/// An open node (see [`Parser::start`]).
+#[must_use]
+pub struct Marker {
+    pos: u32,
+}
+
+impl Marker {
+    /// Closes the node with `kind`.
+    pub fn complete(self, p: &mut Parser, kind: SyntaxKind) -> CompletedMarker {
+        p.events[self.pos as usize] = Event::Start {
+            kind,
+            forward_parent: None,
+        };
+        p.events.push(Event::Finish);
+        CompletedMarker {
+            pos: self.pos,
+            kind,
+        }
+    }
+
+    /// Drops the node; its children become children of the enclosing node.
+    pub fn abandon(self, p: &mut Parser) {
+        if self.pos as usize == p.events.len() - 1 {
+            p.events.pop();
+        }
+    }
+}
+
+/// A finished node, which may still be wrapped by a new parent.
+#[derive(Clone, Copy)]
+pub struct CompletedMarker {
+    pos: u32,
+    kind: SyntaxKind,
+}
+
+impl CompletedMarker {
+    /// Starts a node that will contain this one as its first child.
+    pub fn precede(self, p: &mut Parser) -> Marker {
+        let m = p.start();
+        if let Event::Start { forward_parent, .. } = &mut p.events[self.pos as usize] {
+            *forward_parent = Some(m.pos - self.pos);
+        }
+        m
+    }
+
+    /// The node's kind.
+    pub fn kind(self) -> SyntaxKind {
+        self.kind
+    }
+}
