@@ -1,0 +1,131 @@
+//! Walkers over statement and expression trees, shared by all passes.
+//!
+//! Read-only walks are pre-order (a node before its children); mutating walks are
+//! post-order (children first), so that a rewrite which wraps a node (say `x` into
+//! `x.value`) is never visited again.
+
+use crate::{Expr, ExprKind, Place, Stmt};
+
+/// The direct subexpressions of `e`, in evaluation order.
+pub fn children(e: &Expr) -> Vec<&Expr> {
+    match &e.kind {
+        ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew => vec![],
+        ExprKind::Unary(_, a) | ExprKind::RefGet(a) => vec![a],
+        ExprKind::Binary(_, a, b) => vec![a, b],
+        ExprKind::IfExpr(c, a, b) => vec![c, a, b],
+        ExprKind::Call(_, args) | ExprKind::Builtin(_, args) => args.iter().collect(),
+    }
+}
+
+/// The direct subexpressions of `e`, mutably, in evaluation order.
+pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
+    match &mut e.kind {
+        ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew => vec![],
+        ExprKind::Unary(_, a) | ExprKind::RefGet(a) => vec![a],
+        ExprKind::Binary(_, a, b) => vec![a, b],
+        ExprKind::IfExpr(c, a, b) => vec![c, a, b],
+        ExprKind::Call(_, args) | ExprKind::Builtin(_, args) => args.iter_mut().collect(),
+    }
+}
+
+/// Calls `f` on `e` and every subexpression, pre-order.
+pub fn expr_pre(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(e);
+    for c in children(e) {
+        expr_pre(c, f);
+    }
+}
+
+/// Calls `f` on every subexpression of `e` and then on `e`, post-order.
+pub fn expr_post_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    for c in children_mut(e) {
+        expr_post_mut(c, f);
+    }
+    f(e);
+}
+
+/// The expressions directly held by a statement (not those of nested statements), in
+/// evaluation order: for an assignment the value first, then the places' operands.
+pub fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
+    match s {
+        Stmt::Expr(e) => vec![e],
+        Stmt::Assign { targets, value } => {
+            let mut v = vec![value];
+            for t in targets {
+                if let Place::RefValue(e) = t {
+                    v.push(e);
+                }
+            }
+            v
+        }
+        Stmt::If { cond, .. } | Stmt::While { cond, .. } => vec![cond],
+        Stmt::Return { value, .. } => value.iter().collect(),
+    }
+}
+
+/// The blocks nested directly in a statement.
+pub fn stmt_blocks(s: &Stmt) -> Vec<&Vec<Stmt>> {
+    match s {
+        Stmt::If { then_, else_, .. } => vec![then_, else_],
+        Stmt::While { body, .. } => vec![body],
+        _ => vec![],
+    }
+}
+
+/// Calls `f` on every statement of `stmts`, nested ones included, pre-order.
+pub fn stmts_pre(stmts: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
+    for s in stmts {
+        f(s);
+        for b in stmt_blocks(s) {
+            stmts_pre(b, f);
+        }
+    }
+}
+
+/// Calls `f` on every expression node in `stmts` (nested statements included),
+/// pre-order, statements in order.
+pub fn exprs_pre(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
+    stmts_pre(stmts, &mut |s| {
+        for e in stmt_exprs(s) {
+            expr_pre(e, f);
+        }
+    });
+}
+
+/// Calls `f` on every expression node in `stmts` (nested statements included),
+/// post-order, and `g` on every assignment target, after the target's operands.
+pub fn rewrite(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr), g: &mut dyn FnMut(&mut Place)) {
+    for s in stmts {
+        match s {
+            Stmt::Expr(e) => expr_post_mut(e, f),
+            Stmt::Assign { targets, value } => {
+                expr_post_mut(value, f);
+                for t in targets {
+                    if let Place::RefValue(e) = t {
+                        expr_post_mut(e, f);
+                    }
+                    g(t);
+                }
+            }
+            Stmt::If { cond, then_, else_ } => {
+                expr_post_mut(cond, f);
+                rewrite(then_, f, g);
+                rewrite(else_, f, g);
+            }
+            Stmt::While { cond, body } => {
+                expr_post_mut(cond, f);
+                rewrite(body, f, g);
+            }
+            Stmt::Return { value, .. } => {
+                if let Some(v) = value {
+                    expr_post_mut(v, f);
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` on every expression node of `stmts`, post-order, mutably.
+pub fn exprs_post_mut(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
+    rewrite(stmts, f, &mut |_| {});
+}
