@@ -1,0 +1,141 @@
+//! The `auto` inlining heuristic: which nested functions to inline.
+//!
+//! Starts from Binaryen's inliner defaults (`src/passes/Inlining.cpp`, `InliningOptions`
+//! in `src/pass.h`), with every threshold named in [`InlineConfig`]:
+//! always inline tiny bodies; inline a function with a single call site whatever its
+//! size (its body moves rather than being copied); otherwise inline only small
+//! functions without loops or calls. Never inline a function on a call-graph cycle.
+//! Only nested functions are considered: they are the ones whose calls cost captured
+//! variables as extra arguments or `Ref` cells.
+//!
+//! Size is the number of IR statements and expression nodes in the body (and in the
+//! bodies of functions nested in it, which inlining copies too), our stand-in for
+//! Binaryen's count of wasm instructions.
+
+use chocopy_ir::{visit, ExprKind, FuncId, Program, Stmt};
+use chocopy_resolve::CallGraph;
+use std::collections::HashSet;
+
+/// Thresholds of the `auto` heuristic. Defaults are Binaryen's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineConfig {
+    /// Functions at most this big are always inlined (Binaryen
+    /// `alwaysInlineMaxSize` = 2).
+    pub always_inline_max_size: u32,
+    /// Functions with exactly one call site are inlined up to this size (Binaryen
+    /// `oneCallerInlineMaxSize` = -1, i.e. unlimited).
+    pub one_caller_inline_max_size: u32,
+    /// Other functions are inlined up to this size ... (Binaryen
+    /// `flexibleInlineMaxSize` = 20)
+    pub flexible_inline_max_size: u32,
+    /// ... only if they have no loops, unless this is set (Binaryen
+    /// `allowFunctionsWithLoops` = false) ...
+    pub allow_functions_with_loops: bool,
+    /// ... and no calls of user functions, unless this is set (the design notes'
+    /// "only functions without loops or calls").
+    pub allow_functions_with_calls: bool,
+}
+
+impl Default for InlineConfig {
+    fn default() -> Self {
+        InlineConfig {
+            always_inline_max_size: 2,
+            one_caller_inline_max_size: u32::MAX,
+            flexible_inline_max_size: 20,
+            allow_functions_with_loops: false,
+            allow_functions_with_calls: false,
+        }
+    }
+}
+
+/// Facts about a function body the heuristic looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BodyInfo {
+    /// Statements plus expression nodes, nested functions included.
+    pub size: u32,
+    /// Whether it (or a nested function) has a `while` loop.
+    pub has_loops: bool,
+    /// Whether it (or a nested function) calls a user function.
+    pub has_calls: bool,
+}
+
+/// Measures `f`'s body and the bodies of the functions nested in it.
+pub fn body_info(p: &Program, f: FuncId) -> BodyInfo {
+    let mut info = BodyInfo::default();
+    let mut stack = vec![f];
+    while let Some(g) = stack.pop() {
+        let body = &p.funcs[g].body;
+        visit::stmts_pre(body, &mut |s| {
+            info.size += 1;
+            info.has_loops |= matches!(s, Stmt::While { .. });
+        });
+        visit::exprs_pre(body, &mut |e| {
+            info.size += 1;
+            info.has_calls |= matches!(e.kind, ExprKind::Call(..));
+        });
+        stack.extend(p.funcs[g].nested.iter().copied());
+    }
+    info
+}
+
+/// Why the heuristic inlines a function, or why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Size at most `always_inline_max_size`.
+    Tiny,
+    /// A single call site.
+    OneCaller,
+    /// Small, without loops or calls.
+    Small,
+    /// On a call-graph cycle: never inlined.
+    Recursive,
+    /// No call site at all: nothing to inline.
+    Unused,
+    /// Too big, or has loops or calls.
+    TooCostly,
+    /// Not a nested function.
+    TopLevel,
+}
+
+impl Decision {
+    /// Whether the function is inlined.
+    pub fn inlines(self) -> bool {
+        matches!(self, Decision::Tiny | Decision::OneCaller | Decision::Small)
+    }
+}
+
+/// The heuristic's decision for function `f`.
+pub fn decide(p: &Program, cg: &CallGraph, cfg: &InlineConfig, f: FuncId) -> Decision {
+    if p.funcs[f].parent.is_none() {
+        return Decision::TopLevel;
+    }
+    if cg.is_recursive(f) {
+        return Decision::Recursive;
+    }
+    let sites = cg.call_sites(f);
+    if sites == 0 {
+        return Decision::Unused;
+    }
+    let info = body_info(p, f);
+    if info.size <= cfg.always_inline_max_size {
+        Decision::Tiny
+    } else if sites == 1 && info.size <= cfg.one_caller_inline_max_size {
+        Decision::OneCaller
+    } else if info.size <= cfg.flexible_inline_max_size
+        && (cfg.allow_functions_with_loops || !info.has_loops)
+        && (cfg.allow_functions_with_calls || !info.has_calls)
+    {
+        Decision::Small
+    } else {
+        Decision::TooCostly
+    }
+}
+
+/// The nested functions the heuristic inlines.
+pub fn select(p: &Program, cfg: &InlineConfig) -> HashSet<FuncId> {
+    let cg = CallGraph::build(p);
+    p.all_functions()
+        .into_iter()
+        .filter(|&f| decide(p, &cg, cfg, f).inlines())
+        .collect()
+}

@@ -1,0 +1,759 @@
+//! Inlining: replaces calls of selected functions by copies of their bodies.
+//!
+//! For a call `g(a1, ..., an)` inside function `f` (or the top level):
+//! - the statement holding the call is split so that everything evaluated before the
+//!   call in the original evaluation order is evaluated first, into fresh temporaries
+//!   (`x + g() + x` reads the first `x` before `g`'s body runs, the second after);
+//!   short-circuit (`and`, `or`) and conditional expressions become `if` statements so
+//!   that the body runs only when the call would have; a `while` condition holding a
+//!   call is rotated (evaluated before the loop and at the end of each iteration);
+//! - the arguments are evaluated once, left to right, into fresh locals standing for
+//!   the parameters; `g`'s locals become fresh locals of `f`, re-initialised at each
+//!   inlined copy; functions nested in `g` are cloned into `f`, their uses of `g`'s
+//!   variables redirected to the copies;
+//! - `return e` becomes an assignment to a fresh result variable. Returns that end the
+//!   body need nothing more; an `if` whose one branch always returns takes the rest of
+//!   the block into its other branch; any other early return (inside a loop, or after
+//!   an `if` where neither branch always returns) sets a `done` flag that guards the
+//!   statements after it and ends the loops around it.
+//!
+//! Functions are processed callees first (SCC order), so a callee's body is inlined
+//! into before it is copied; the process repeats until no selected call is left.
+//!
+//! Precondition: verified IR (nested or flat). Recursive functions (on a call-graph
+//! cycle) are never inlined, even if selected. Postcondition: no call of a selected
+//! non-recursive function remains; selected functions left without call sites are
+//! removed; the IR verifies with the shape it had.
+
+use chocopy_ir::{
+    visit, BinOp, Const, Expr, ExprKind, FuncId, Function, Place, Program, Span, Stmt, Type, UnOp,
+    VarDef, VarId,
+};
+use chocopy_resolve::CallGraph;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// What the inliner did, per inlined function: how many call sites it replaced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InlineReport {
+    /// Function (by its name before inlining, with its id) to the number of call
+    /// sites inlined.
+    pub sites: BTreeMap<FuncId, u32>,
+    /// Functions removed because no call site was left.
+    pub removed: Vec<FuncId>,
+}
+
+/// Inlines every call of a function in `selected` that is not recursive, then removes
+/// selected functions that have no call site left.
+pub fn inline(p: &mut Program, selected: &HashSet<FuncId>) -> InlineReport {
+    let cg = CallGraph::build(p);
+    let selected: HashSet<FuncId> = selected
+        .iter()
+        .copied()
+        .filter(|f| !cg.is_recursive(*f))
+        .collect();
+    let mut report = InlineReport::default();
+    if selected.is_empty() {
+        return report;
+    }
+    let order: Vec<FuncId> = cg.sccs().iter().flatten().copied().collect();
+    loop {
+        let mut changed = false;
+        // Functions created by cloning during this round are handled in the next one.
+        let mut work = order.clone();
+        for f in p.all_functions() {
+            if !work.contains(&f) {
+                work.push(f);
+            }
+        }
+        for f in work {
+            if !p.all_functions().contains(&f) {
+                continue;
+            }
+            changed |= inline_into(p, Some(f), &selected, &mut report);
+        }
+        changed |= inline_into(p, None, &selected, &mut report);
+        if !changed {
+            break;
+        }
+    }
+    // Remove selected functions without call sites, until none is left to remove.
+    loop {
+        let cg = CallGraph::build(p);
+        let dead: Vec<FuncId> = p
+            .all_functions()
+            .into_iter()
+            .filter(|f| selected.contains(f) && cg.call_sites(*f) == 0)
+            .collect();
+        if dead.is_empty() {
+            break;
+        }
+        for f in dead {
+            match p.funcs[f].parent {
+                Some(parent) => p.funcs[parent].nested.retain(|g| *g != f),
+                None => p.functions.retain(|g| *g != f),
+            }
+            report.removed.push(f);
+        }
+    }
+    report
+}
+
+/// Inlines the selected calls in the body of `caller` (`None`: the top level).
+fn inline_into(
+    p: &mut Program,
+    caller: Option<FuncId>,
+    selected: &HashSet<FuncId>,
+    report: &mut InlineReport,
+) -> bool {
+    let body = match caller {
+        Some(f) => std::mem::take(&mut p.funcs[f].body),
+        None => std::mem::take(&mut p.main),
+    };
+    // Variables only their owner assigns: an inlined body cannot change them, so an
+    // argument reading one needs no copy. Variables created from now on are unknown
+    // to this analysis and excluded.
+    let caps = chocopy_resolve::captures::analyze(p);
+    let stable: HashSet<VarId> = p
+        .vars
+        .iter()
+        .map(|(v, _)| v)
+        .filter(|v| p.vars[*v].owner.is_some() && !caps.nonlocally_mutable.contains(v))
+        .collect();
+    let mut inl = Inliner {
+        p,
+        selected,
+        caller,
+        temps: HashSet::new(),
+        stable,
+        new_locals: Vec::new(),
+        new_nested: Vec::new(),
+        report,
+        changed: false,
+    };
+    let body = inl.stmts(body);
+    let Inliner {
+        p,
+        new_locals,
+        new_nested,
+        changed,
+        ..
+    } = inl;
+    match caller {
+        Some(f) => {
+            p.funcs[f].body = body;
+            p.funcs[f].locals.extend(new_locals);
+            p.funcs[f].nested.extend(new_nested);
+        }
+        None => {
+            p.main = body;
+            p.globals.extend(new_locals);
+        }
+    }
+    changed
+}
+
+struct Inliner<'a> {
+    p: &'a mut Program,
+    selected: &'a HashSet<FuncId>,
+    caller: Option<FuncId>,
+    /// Temporaries created here: assigned once before use, never reassigned later in
+    /// the same statement, so they need no copy.
+    temps: HashSet<VarId>,
+    /// Function variables assigned by no function but their owner (as of the start of
+    /// this round): no inlined body can change them.
+    stable: HashSet<VarId>,
+    new_locals: Vec<VarDef>,
+    new_nested: Vec<FuncId>,
+    report: &'a mut InlineReport,
+    changed: bool,
+}
+
+fn assign(v: VarId, value: Expr) -> Stmt {
+    Stmt::Assign {
+        targets: vec![Place::Var(v)],
+        value,
+    }
+}
+
+fn is_pure_residual(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Const(_) | ExprKind::Var(_))
+}
+
+fn contains_return(s: &Stmt) -> bool {
+    let mut found = false;
+    visit::stmts_pre(std::slice::from_ref(s), &mut |s| {
+        found |= matches!(s, Stmt::Return { .. });
+    });
+    found
+}
+
+fn always_returns(stmts: &[Stmt]) -> bool {
+    chocopy_resolve::lower::always_returns(stmts)
+}
+
+impl Inliner<'_> {
+    fn fresh(&mut self, hint: &str, ty: Type, span: Span) -> VarId {
+        let v = self.p.new_var(hint, ty.clone(), self.caller, span);
+        self.new_locals.push(VarDef {
+            var: v,
+            init: Const::zero(&ty),
+        });
+        self.temps.insert(v);
+        v
+    }
+
+    fn contains_selected(&self, e: &Expr) -> bool {
+        let mut found = false;
+        visit::expr_pre(e, &mut |x| {
+            if let ExprKind::Call(g, _) = x.kind {
+                found |= self.selected.contains(&g);
+            }
+        });
+        found
+    }
+
+    fn stmts(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            self.stmt(s, &mut out);
+        }
+        out
+    }
+
+    fn stmt(&mut self, s: Stmt, out: &mut Vec<Stmt>) {
+        match s {
+            Stmt::Expr(e) => {
+                let r = self.flatten(e, out);
+                if !is_pure_residual(&r) {
+                    out.push(Stmt::Expr(r));
+                }
+            }
+            Stmt::Assign { targets, value } => {
+                let value = self.flatten(value, out);
+                out.push(Stmt::Assign { targets, value });
+            }
+            Stmt::If { cond, then_, else_ } => {
+                let cond = self.flatten(cond, out);
+                let then_ = self.stmts(then_);
+                let else_ = self.stmts(else_);
+                out.push(Stmt::If { cond, then_, else_ });
+            }
+            Stmt::While { cond, body } => {
+                let mut body = self.stmts(body);
+                if self.contains_selected(&cond) {
+                    // Rotate: t = cond; while t: body; t = cond
+                    let t = self.fresh("$cond", Type::Bool, cond.span);
+                    let first = self.flatten(cond.clone(), out);
+                    out.push(assign(t, first));
+                    let again = self.flatten(cond.clone(), &mut body);
+                    body.push(assign(t, again));
+                    let span = cond.span;
+                    out.push(Stmt::While {
+                        cond: self.p.read(t, span),
+                        body,
+                    });
+                } else {
+                    out.push(Stmt::While { cond, body });
+                }
+            }
+            Stmt::Return { value, span } => {
+                let value = value.map(|v| self.flatten(v, out));
+                out.push(Stmt::Return { value, span });
+            }
+        }
+    }
+
+    /// Emits into `out` the statements that must run first and returns the residual
+    /// expression; running `out` then the residual is equivalent to running `e`.
+    fn flatten(&mut self, e: Expr, out: &mut Vec<Stmt>) -> Expr {
+        if !self.contains_selected(&e) {
+            return e;
+        }
+        let Expr { kind, ty, span } = e;
+        match kind {
+            ExprKind::Call(g, args) if self.selected.contains(&g) => {
+                let args = self.flatten_list(args, out);
+                self.instantiate(g, args, ty, span, out)
+            }
+            ExprKind::Call(g, args) => {
+                let args = self.flatten_list(args, out);
+                Expr::new(ExprKind::Call(g, args), ty, span)
+            }
+            ExprKind::Builtin(b, args) => {
+                let args = self.flatten_list(args, out);
+                Expr::new(ExprKind::Builtin(b, args), ty, span)
+            }
+            ExprKind::Unary(op, a) => {
+                let a = self.flatten(*a, out);
+                Expr::new(ExprKind::Unary(op, Box::new(a)), ty, span)
+            }
+            ExprKind::RefGet(a) => {
+                let a = self.flatten(*a, out);
+                Expr::new(ExprKind::RefGet(Box::new(a)), ty, span)
+            }
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) if self.contains_selected(&b) => {
+                // t = a; if t (and) / if not t (or): t = b
+                let t = self.fresh("$sc", Type::Bool, span);
+                let ra = self.flatten(*a, out);
+                out.push(assign(t, ra));
+                let mut inner = Vec::new();
+                let rb = self.flatten(*b, &mut inner);
+                inner.push(assign(t, rb));
+                let (then_, else_) = if op == BinOp::And {
+                    (inner, Vec::new())
+                } else {
+                    (Vec::new(), inner)
+                };
+                out.push(Stmt::If {
+                    cond: self.p.read(t, span),
+                    then_,
+                    else_,
+                });
+                self.p.read(t, span)
+            }
+            ExprKind::Binary(op, a, b) => {
+                let mut rs = self.flatten_list(vec![*a, *b], out);
+                let b = rs.pop().unwrap();
+                let a = rs.pop().unwrap();
+                Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(b)), ty, span)
+            }
+            ExprKind::IfExpr(c, a, b) => {
+                let rc = self.flatten(*c, out);
+                if !self.contains_selected(&a) && !self.contains_selected(&b) {
+                    return Expr::new(ExprKind::IfExpr(Box::new(rc), a, b), ty, span);
+                }
+                let t = self.fresh("$if", ty.clone(), span);
+                let mut then_ = Vec::new();
+                let ra = self.flatten(*a, &mut then_);
+                then_.push(assign(t, ra));
+                let mut else_ = Vec::new();
+                let rb = self.flatten(*b, &mut else_);
+                else_.push(assign(t, rb));
+                out.push(Stmt::If {
+                    cond: rc,
+                    then_,
+                    else_,
+                });
+                self.p.read(t, span)
+            }
+            kind @ (ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew) => {
+                Expr::new(kind, ty, span)
+            }
+        }
+    }
+
+    /// Flattens expressions evaluated left to right: every residual before the last
+    /// expression holding a selected call is saved in a temporary first (unless it is
+    /// a constant or a temporary already), because the call may change what it reads.
+    fn flatten_list(&mut self, exprs: Vec<Expr>, out: &mut Vec<Stmt>) -> Vec<Expr> {
+        let last = exprs.iter().rposition(|e| self.contains_selected(e));
+        let mut rs = Vec::with_capacity(exprs.len());
+        for (i, e) in exprs.into_iter().enumerate() {
+            let r = self.flatten(e, out);
+            let stable = match &r.kind {
+                ExprKind::Const(_) => true,
+                ExprKind::Var(v) => self.temps.contains(v) || self.stable.contains(v),
+                _ => false,
+            };
+            if last.is_some_and(|l| i < l) && !stable {
+                let t = self.fresh("$t", r.ty.clone(), r.span);
+                let span = r.span;
+                out.push(assign(t, r));
+                rs.push(self.p.read(t, span));
+            } else {
+                rs.push(r);
+            }
+        }
+        rs
+    }
+
+    /// Emits a copy of `g`'s body for arguments `args` (already flattened and
+    /// evaluated in order) and returns the expression for its result.
+    fn instantiate(
+        &mut self,
+        g: FuncId,
+        args: Vec<Expr>,
+        ty: Type,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Expr {
+        self.changed = true;
+        *self.report.sites.entry(g).or_default() += 1;
+        let callee = self.p.funcs[g].clone();
+        let assigned_in_g = assigned_in_subtree(self.p, g);
+        let mut vmap: HashMap<VarId, VarId> = HashMap::new();
+        // Parameters: fresh locals holding the arguments.
+        for (&param, arg) in callee.params.iter().zip(args) {
+            // An argument variable nobody can change while the body runs stands for
+            // the parameter itself.
+            if let ExprKind::Var(v) = arg.kind {
+                let unchanging = self.temps.contains(&v) || self.stable.contains(&v);
+                if unchanging && !assigned_in_g.contains(&param) && !assigned_in_g.contains(&v) {
+                    vmap.insert(param, v);
+                    continue;
+                }
+            }
+            let name = self.p.vars[param].name.clone();
+            let t = self.fresh(&name, self.p.vars[param].ty.clone(), arg.span);
+            out.push(assign(t, arg));
+            vmap.insert(param, t);
+        }
+        // Locals: fresh, re-initialised here unless the body assigns them before any
+        // read (an inlined copy inside a loop must not see the previous value).
+        let needs_init = read_before_assigned(self.p, g);
+        for d in &callee.locals {
+            let name = self.p.vars[d.var].name.clone();
+            let ty = self.p.vars[d.var].ty.clone();
+            let t = self.fresh(&name, ty, self.p.vars[d.var].span);
+            if needs_init.contains(&d.var) {
+                out.push(assign(t, Expr::constant(d.init, span)));
+            }
+            vmap.insert(d.var, t);
+        }
+        // Nested functions of g that its body can reach: cloned into the caller.
+        let live = reachable_nested(self.p, g);
+        let mut fmap: HashMap<FuncId, FuncId> = HashMap::new();
+        let parent = self.caller;
+        let mut clones = Vec::new();
+        for &k in callee.nested.iter().filter(|k| live.contains(k)) {
+            let name = format!("{}${}", callee.name, self.p.funcs[k].name);
+            let c = clone_alloc(self.p, k, parent, name, &live, &mut vmap, &mut fmap);
+            clones.push(c);
+        }
+        for (&orig, &copy) in &fmap {
+            let mut body = self.p.funcs[orig].body.clone();
+            remap(&mut body, &vmap, &fmap);
+            self.p.funcs[copy].body = body;
+        }
+        match parent {
+            Some(_) => self.new_nested.extend(clones),
+            None => self.p.functions.extend(clones),
+        }
+        let mut body = callee.body.clone();
+        remap(&mut body, &vmap, &fmap);
+        // Returns become assignments to the result.
+        let result = (callee.ret != Type::None)
+            .then(|| self.fresh(&format!("{}$result", callee.name), callee.ret.clone(), span));
+        if let Some(r) = result {
+            if !always_returns(&body) {
+                out.push(assign(r, Expr::constant(Const::None, span)));
+            }
+        }
+        let mut ctx = Returns { result, done: None };
+        let lowered = ctx.seq(body, Mode::Tail, self);
+        if let Some(d) = ctx.done {
+            out.push(assign(d, Expr::constant(Const::Bool(false), span)));
+        }
+        out.extend(lowered);
+        match result {
+            Some(r) => self.p.read(r, span),
+            None => Expr::new(ExprKind::Const(Const::None), ty, span),
+        }
+    }
+}
+
+/// Variables assigned in `g` or in functions nested in it.
+fn assigned_in_subtree(p: &Program, g: FuncId) -> HashSet<VarId> {
+    let mut set = HashSet::new();
+    let mut stack = vec![g];
+    while let Some(f) = stack.pop() {
+        visit::stmts_pre(&p.funcs[f].body, &mut |s| {
+            if let Stmt::Assign { targets, .. } = s {
+                for t in targets {
+                    if let Place::Var(v) = t {
+                        set.insert(*v);
+                    }
+                }
+            }
+        });
+        stack.extend(p.funcs[f].nested.iter().copied());
+    }
+    set
+}
+
+/// Locals of `g` that may be read before `g`'s body assigns them: read before a
+/// definite assignment on some path, or used by a function nested in `g`.
+fn read_before_assigned(p: &Program, g: FuncId) -> HashSet<VarId> {
+    let locals: HashSet<VarId> = p.funcs[g].locals.iter().map(|d| d.var).collect();
+    let mut early = HashSet::new();
+    let mut stack: Vec<FuncId> = p.funcs[g].nested.clone();
+    while let Some(k) = stack.pop() {
+        visit::exprs_pre(&p.funcs[k].body, &mut |e| {
+            if let ExprKind::Var(v) = e.kind {
+                early.insert(v);
+            }
+        });
+        stack.extend(p.funcs[k].nested.iter().copied());
+    }
+    let mut assigned = HashSet::new();
+    definite(&p.funcs[g].body, &mut assigned, &mut early);
+    early.retain(|v| locals.contains(v));
+    early
+}
+
+/// Forward scan of `stmts`: adds to `early` every variable read while not in
+/// `assigned`, and to `assigned` the variables definitely assigned afterwards.
+fn definite(stmts: &[Stmt], assigned: &mut HashSet<VarId>, early: &mut HashSet<VarId>) {
+    let reads = |e: &Expr, assigned: &HashSet<VarId>, early: &mut HashSet<VarId>| {
+        visit::expr_pre(e, &mut |x| {
+            if let ExprKind::Var(v) = x.kind {
+                if !assigned.contains(&v) {
+                    early.insert(v);
+                }
+            }
+        });
+    };
+    for s in stmts {
+        match s {
+            Stmt::Expr(e) => reads(e, assigned, early),
+            Stmt::Assign { targets, value } => {
+                reads(value, assigned, early);
+                for t in targets {
+                    match t {
+                        Place::Var(v) => {
+                            assigned.insert(*v);
+                        }
+                        Place::RefValue(c) => reads(c, assigned, early),
+                    }
+                }
+            }
+            Stmt::If { cond, then_, else_ } => {
+                reads(cond, assigned, early);
+                let mut a = assigned.clone();
+                let mut b = assigned.clone();
+                definite(then_, &mut a, early);
+                definite(else_, &mut b, early);
+                assigned.extend(a.intersection(&b).copied().collect::<Vec<_>>());
+            }
+            Stmt::While { cond, body } => {
+                reads(cond, assigned, early);
+                let mut a = assigned.clone();
+                definite(body, &mut a, early);
+            }
+            Stmt::Return { value, .. } => {
+                if let Some(v) = value {
+                    reads(v, assigned, early);
+                }
+            }
+        }
+    }
+}
+
+/// Functions nested (at any depth) in `g` that a call chain starting in `g`'s body
+/// reaches; the others are dead and need no copy.
+fn reachable_nested(p: &Program, g: FuncId) -> HashSet<FuncId> {
+    let mut live = HashSet::new();
+    let mut work = vec![g];
+    while let Some(f) = work.pop() {
+        visit::exprs_pre(&p.funcs[f].body, &mut |e| {
+            if let ExprKind::Call(k, _) = e.kind {
+                if k != g && p.encloses(g, k) && live.insert(k) {
+                    work.push(k);
+                }
+            }
+        });
+    }
+    live
+}
+
+/// Allocates a copy of function `k` (and, recursively, of its nested functions) under
+/// `parent`, with fresh variables recorded in `vmap` and the copies in `fmap`. Bodies
+/// are filled in later by the caller, once every mapping exists.
+fn clone_alloc(
+    p: &mut Program,
+    k: FuncId,
+    parent: Option<FuncId>,
+    name: String,
+    live: &HashSet<FuncId>,
+    vmap: &mut HashMap<VarId, VarId>,
+    fmap: &mut HashMap<FuncId, FuncId>,
+) -> FuncId {
+    let orig = p.funcs[k].clone();
+    let id = p.funcs.alloc(Function {
+        name,
+        params: Vec::new(),
+        ret: orig.ret.clone(),
+        locals: Vec::new(),
+        nested: Vec::new(),
+        parent,
+        body: Vec::new(),
+        span: orig.span,
+    });
+    fmap.insert(k, id);
+    let mut fresh = |p: &mut Program, v: VarId| {
+        let var = p.vars[v].clone();
+        let n = p.new_var(var.name, var.ty, Some(id), var.span);
+        vmap.insert(v, n);
+        n
+    };
+    let params = orig.params.iter().map(|&v| fresh(p, v)).collect();
+    let locals = orig
+        .locals
+        .iter()
+        .map(|d| VarDef {
+            var: fresh(p, d.var),
+            init: d.init,
+        })
+        .collect();
+    p.funcs[id].params = params;
+    p.funcs[id].locals = locals;
+    let nested = orig
+        .nested
+        .iter()
+        .filter(|c| live.contains(c))
+        .map(|&c| {
+            let n = p.funcs[c].name.clone();
+            clone_alloc(p, c, Some(id), n, live, vmap, fmap)
+        })
+        .collect();
+    p.funcs[id].nested = nested;
+    id
+}
+
+/// Renames variables and callees in `body`.
+fn remap(body: &mut [Stmt], vmap: &HashMap<VarId, VarId>, fmap: &HashMap<FuncId, FuncId>) {
+    visit::rewrite(
+        body,
+        &mut |e| match &mut e.kind {
+            ExprKind::Var(v) => {
+                if let Some(n) = vmap.get(v) {
+                    *v = *n;
+                }
+            }
+            ExprKind::Call(g, _) => {
+                if let Some(n) = fmap.get(g) {
+                    *g = *n;
+                }
+            }
+            _ => {}
+        },
+        &mut |pl| {
+            if let Place::Var(v) = pl {
+                if let Some(n) = vmap.get(v) {
+                    *v = *n;
+                }
+            }
+        },
+    );
+}
+
+/// How control leaves a statement sequence of an inlined body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Nothing of the inlined body runs after this sequence completes.
+    Tail,
+    /// Statements guarded by `not done`, or a loop testing `not done`, may follow:
+    /// a `return` must set `done`.
+    Flag,
+}
+
+/// Lowering of `return` in an inlined body.
+struct Returns {
+    result: Option<VarId>,
+    done: Option<VarId>,
+}
+
+impl Returns {
+    fn done(&mut self, inl: &mut Inliner) -> VarId {
+        if let Some(d) = self.done {
+            return d;
+        }
+        let d = inl.fresh("$done", Type::Bool, Span::default());
+        self.done = Some(d);
+        d
+    }
+
+    fn not_done(&mut self, inl: &mut Inliner) -> Expr {
+        let d = self.done(inl);
+        let read = inl.p.read(d, Span::default());
+        Expr::new(
+            ExprKind::Unary(UnOp::Not, Box::new(read)),
+            Type::Bool,
+            Span::default(),
+        )
+    }
+
+    fn seq(&mut self, stmts: Vec<Stmt>, mode: Mode, inl: &mut Inliner) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        let mut iter = stmts.into_iter();
+        while let Some(s) = iter.next() {
+            if !contains_return(&s) {
+                out.push(s);
+                continue;
+            }
+            let rest: Vec<Stmt> = iter.by_ref().collect();
+            match s {
+                Stmt::Return { value, span } => {
+                    match (self.result, value) {
+                        (Some(r), Some(v)) => out.push(assign(r, v)),
+                        (Some(r), None) => out.push(assign(r, Expr::constant(Const::None, span))),
+                        (None, Some(v)) => {
+                            if !is_pure_residual(&v) {
+                                out.push(Stmt::Expr(v));
+                            }
+                        }
+                        (None, None) => {}
+                    }
+                    if mode == Mode::Flag {
+                        let d = self.done(inl);
+                        out.push(assign(d, Expr::constant(Const::Bool(true), span)));
+                    }
+                    // What follows a return is unreachable.
+                }
+                Stmt::If { cond, then_, else_ } => {
+                    if rest.is_empty() {
+                        let then_ = self.seq(then_, mode, inl);
+                        let else_ = self.seq(else_, mode, inl);
+                        out.push(Stmt::If { cond, then_, else_ });
+                    } else if always_returns(&then_) {
+                        let then_ = self.seq(then_, mode, inl);
+                        let mut e = else_;
+                        e.extend(rest);
+                        let else_ = self.seq(e, mode, inl);
+                        out.push(Stmt::If { cond, then_, else_ });
+                    } else if always_returns(&else_) {
+                        let mut t = then_;
+                        t.extend(rest);
+                        let then_ = self.seq(t, mode, inl);
+                        let else_ = self.seq(else_, mode, inl);
+                        out.push(Stmt::If { cond, then_, else_ });
+                    } else {
+                        let then_ = self.seq(then_, Mode::Flag, inl);
+                        let else_ = self.seq(else_, Mode::Flag, inl);
+                        out.push(Stmt::If { cond, then_, else_ });
+                        let guard = self.not_done(inl);
+                        let rest = self.seq(rest, mode, inl);
+                        out.push(Stmt::If {
+                            cond: guard,
+                            then_: rest,
+                            else_: Vec::new(),
+                        });
+                    }
+                }
+                Stmt::While { cond, body } => {
+                    let body = self.seq(body, Mode::Flag, inl);
+                    let guard = self.not_done(inl);
+                    let span = cond.span;
+                    let cond = Expr::new(
+                        ExprKind::Binary(BinOp::And, Box::new(guard), Box::new(cond)),
+                        Type::Bool,
+                        span,
+                    );
+                    out.push(Stmt::While { cond, body });
+                    if !rest.is_empty() {
+                        let guard = self.not_done(inl);
+                        let rest = self.seq(rest, mode, inl);
+                        out.push(Stmt::If {
+                            cond: guard,
+                            then_: rest,
+                            else_: Vec::new(),
+                        });
+                    }
+                }
+                other => out.push(other),
+            }
+            break;
+        }
+        out
+    }
+}

@@ -1,0 +1,18 @@
+//! Compilation of nested functions: three independent IR-to-IR passes and the
+//! strategies that combine them (design notes, "The problem at the centre").
+//!
+//! - [`inline`]: copies a nested function's body to its call sites;
+//! - [`boxing`]: assignment conversion, moving shared variables into heap `Ref` cells;
+//! - [`lift`]: lambda lifting, moving nested functions to the top level with their
+//!   free variables as extra parameters;
+//! - [`auto`]: the heuristic choosing what to inline;
+//! - [`strategy`]: the `ref`, `lift`, `inline` and `auto` pipelines.
+
+pub mod auto;
+pub mod boxing;
+pub mod inline;
+pub mod lift;
+pub mod strategy;
+
+pub use auto::InlineConfig;
+pub use strategy::{run, Stages, Strategy};

@@ -1,0 +1,164 @@
+//! The four closure strategies of the design notes, as pipelines of the three passes:
+//! inline, then re-analyse, then box, then lift.
+//!
+//! | strategy | inline | box | lift |
+//! |---|---|---|---|
+//! | `ref` | nothing | every captured variable assigned anywhere | everything |
+//! | `lift` | nothing | variables assigned by a non-owner | everything |
+//! | `inline` | every non-recursive nested function | what remains needed | what remains |
+//! | `auto` | by [`crate::auto`] | what remains needed | what remains |
+//!
+//! The IR verifier runs after every pass; a failure is an internal compiler error.
+
+use crate::{auto, boxing, inline, lift};
+use chocopy_ir::verify::{verify, Shape};
+use chocopy_ir::{FuncId, Program, VarId};
+use chocopy_resolve::{captures, CallGraph};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::str::FromStr;
+
+/// How nested functions are compiled (`--closure=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// Box every captured variable that is assigned anywhere; lift everything.
+    Ref,
+    /// Box only variables assigned by a non-owner; lift everything.
+    Lift,
+    /// Inline every non-recursive nested function; box and lift what remains.
+    Inline,
+    /// Inline by heuristic; box and lift what remains.
+    Auto,
+}
+
+impl Strategy {
+    /// All strategies, in the order of the design notes' table.
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Ref,
+        Strategy::Lift,
+        Strategy::Inline,
+        Strategy::Auto,
+    ];
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Ref => "ref",
+            Strategy::Lift => "lift",
+            Strategy::Inline => "inline",
+            Strategy::Auto => "auto",
+        }
+    }
+}
+
+impl FromStr for Strategy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Strategy::ALL
+            .into_iter()
+            .find(|x| x.name() == s)
+            .ok_or_else(|| format!("unknown closure strategy `{s}` (ref, lift, inline, auto)"))
+    }
+}
+
+/// Why a variable was boxed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoxReason {
+    /// Assigned by a function other than its owner: must be shared.
+    NonlocallyAssigned,
+    /// The `ref` baseline: captured and assigned somewhere.
+    CapturedAndAssigned,
+}
+
+/// The program after each pass, and what each pass decided.
+#[derive(Debug, Clone)]
+pub struct Stages {
+    /// After inlining.
+    pub inlined: Program,
+    /// After boxing.
+    pub boxed: Program,
+    /// After lifting: flat IR, ready for codegen.
+    pub lifted: Program,
+    /// Calls inlined, per function.
+    pub inline: inline::InlineReport,
+    /// Boxed variables and why.
+    pub boxed_vars: Vec<(VarId, BoxReason)>,
+    /// Extra parameters of each lifted function.
+    pub lift: HashMap<FuncId, Vec<VarId>>,
+}
+
+/// An error inside the closure pipeline: a pass broke an IR invariant. Always a bug
+/// of the compiler, never of the program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipelineError(pub String);
+
+impl std::fmt::Display for PipelineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "internal compiler error: {}", self.0)
+    }
+}
+
+fn check(p: &Program, shape: Shape, after: &str) -> Result<(), PipelineError> {
+    verify(p, shape)
+        .map_err(|errs| PipelineError(format!("IR invalid after {after}: {}", errs.join("; "))))
+}
+
+/// Runs `strategy` on `p` (verified nested IR), verifying after every pass.
+pub fn run(
+    p: &Program,
+    strategy: Strategy,
+    cfg: &auto::InlineConfig,
+) -> Result<Stages, PipelineError> {
+    check(p, Shape::Nested, "lowering")?;
+    let mut inlined = p.clone();
+    let selected: HashSet<FuncId> = match strategy {
+        Strategy::Ref | Strategy::Lift => HashSet::new(),
+        Strategy::Inline => {
+            let cg = CallGraph::build(p);
+            p.all_functions()
+                .into_iter()
+                .filter(|&f| p.funcs[f].parent.is_some() && !cg.is_recursive(f))
+                .collect()
+        }
+        Strategy::Auto => auto::select(p, cfg),
+    };
+    let inline_report = inline::inline(&mut inlined, &selected);
+    check(&inlined, Shape::Nested, "inlining")?;
+
+    // Re-analyse: inlining may have made a nonlocal write local.
+    let caps = captures::analyze(&inlined);
+    let boxed_vars: Vec<(VarId, BoxReason)> = match strategy {
+        Strategy::Ref => caps
+            .captured
+            .intersection(&caps.assigned)
+            .map(|&v| {
+                let why = if caps.nonlocally_mutable.contains(&v) {
+                    BoxReason::NonlocallyAssigned
+                } else {
+                    BoxReason::CapturedAndAssigned
+                };
+                (v, why)
+            })
+            .collect(),
+        _ => caps
+            .nonlocally_mutable
+            .iter()
+            .map(|&v| (v, BoxReason::NonlocallyAssigned))
+            .collect(),
+    };
+    let mut boxed = inlined.clone();
+    let set: BTreeSet<VarId> = boxed_vars.iter().map(|(v, _)| *v).collect();
+    boxing::box_vars(&mut boxed, &set);
+    check(&boxed, Shape::Nested, "boxing")?;
+
+    let mut lifted = boxed.clone();
+    let lift_report = lift::lift(&mut lifted).map_err(|e| PipelineError(e.to_string()))?;
+    check(&lifted, Shape::Flat, "lifting")?;
+    Ok(Stages {
+        inlined,
+        boxed,
+        lifted,
+        inline: inline_report,
+        boxed_vars,
+        lift: lift_report,
+    })
+}
