@@ -1,0 +1,216 @@
+//! The compiler driver: reads a source file, runs the pipeline, renders diagnostics,
+//! and runs modules with wasmtime. The `chocopy` binary is a thin clap layer over it.
+//!
+//! Pipeline (design notes, "Data flow"): parse ([`chocopy_syntax`]) → lower, resolve
+//! and type-check ([`chocopy_resolve`]) → closure strategy ([`chocopy_closure`]:
+//! inline, box, lift) → WebAssembly ([`chocopy_codegen`]) → run ([`runner`]).
+
+pub mod diagnostics;
+pub mod runner;
+
+use chocopy_closure::{InlineConfig, Stages, Strategy};
+use chocopy_ir::print::{print_program, Naming};
+use chocopy_ir::Program;
+use diagnostics::Diagnostic;
+
+/// Everything that configures a compilation.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// How nested functions are compiled.
+    pub strategy: StrategyOpt,
+    /// Thresholds of the `auto` strategy.
+    pub inline: InlineConfig,
+    /// Code generation options (memory limit).
+    pub codegen: chocopy_codegen::Options,
+}
+
+/// The closure strategy, `auto` by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StrategyOpt(pub Strategy);
+
+impl Default for StrategyOpt {
+    fn default() -> Self {
+        StrategyOpt(Strategy::Auto)
+    }
+}
+
+impl Options {
+    /// Default options with strategy `s`.
+    pub fn with_strategy(s: Strategy) -> Options {
+        Options {
+            strategy: StrategyOpt(s),
+            ..Options::default()
+        }
+    }
+}
+
+/// A pipeline stage that `--emit` can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The lossless syntax tree.
+    Ast,
+    /// The IR after name resolution and type checking.
+    Ir,
+    /// After the inlining pass.
+    Inlined,
+    /// After the boxing pass.
+    Boxed,
+    /// After lambda lifting.
+    Lifted,
+    /// The WebAssembly text of the module.
+    Wat,
+}
+
+impl std::str::FromStr for Stage {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Stage, String> {
+        Ok(match s {
+            "ast" => Stage::Ast,
+            "ir" => Stage::Ir,
+            "inlined" => Stage::Inlined,
+            "boxed" => Stage::Boxed,
+            "lifted" => Stage::Lifted,
+            "wat" => Stage::Wat,
+            _ => {
+                return Err(format!(
+                    "unknown stage `{s}` (ast, ir, inlined, boxed, lifted, wat)"
+                ))
+            }
+        })
+    }
+}
+
+/// A source file: its name (for diagnostics) and text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as given by the user.
+    pub name: String,
+    /// The contents.
+    pub text: String,
+}
+
+/// A compilation that failed: diagnostics rendered for humans (file:line:col and a
+/// snippet each). The process should exit with code 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Rendered diagnostics, ready for stderr.
+    pub rendered: String,
+}
+
+/// Reads a source file. Errors (missing file, not UTF-8) become rendered diagnostics.
+pub fn load(path: &str) -> Result<Source, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Failure {
+        rendered: diagnostics::render_plain(&format!("cannot read `{path}`: {e}")),
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source {
+            name: path.to_string(),
+            text,
+        }),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // The replacement character sits where the bad byte was.
+            let start = String::from_utf8_lossy(&e.as_bytes()[..at]).len();
+            let end = (start + '\u{fffd}'.len_utf8()).min(lossy.len());
+            let d = Diagnostic::error(
+                start..end,
+                "source file is not valid UTF-8".into(),
+                "this byte sequence is not UTF-8".into(),
+            );
+            Err(Failure {
+                rendered: diagnostics::render(path, &lossy, &[d]),
+            })
+        }
+    }
+}
+
+/// Parses and type-checks `src`; on failure, every syntax error, or else every
+/// semantic error, is rendered.
+pub fn front_end(src: &Source) -> Result<Program, Failure> {
+    let parse = chocopy_syntax::parse(&src.text);
+    if !parse.errors().is_empty() {
+        let ds: Vec<Diagnostic> = parse
+            .errors()
+            .iter()
+            .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), e.label.clone()))
+            .collect();
+        return Err(Failure {
+            rendered: diagnostics::render(&src.name, &src.text, &ds),
+        });
+    }
+    chocopy_resolve::check(&parse.tree()).map_err(|errs| {
+        let ds: Vec<Diagnostic> = errs
+            .iter()
+            .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), String::new()))
+            .collect();
+        Failure {
+            rendered: diagnostics::render(&src.name, &src.text, &ds),
+        }
+    })
+}
+
+/// The result of a whole compilation.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The IR after the front end.
+    pub ir: Program,
+    /// The IR after each closure pass.
+    pub stages: Stages,
+    /// The WebAssembly module, validated.
+    pub wasm: Vec<u8>,
+}
+
+/// Compiles `src` to a validated WebAssembly module.
+pub fn compile(src: &Source, opts: &Options) -> Result<Compiled, Failure> {
+    let ir = front_end(src)?;
+    let stages = chocopy_closure::run(&ir, opts.strategy.0, &opts.inline).map_err(|e| Failure {
+        rendered: diagnostics::render_plain(&e.to_string()),
+    })?;
+    let wasm = chocopy_codegen::compile(&stages.lifted, &opts.codegen).map_err(|e| {
+        let rendered = match &e {
+            chocopy_codegen::CodegenError::Unsupported(_, span) => diagnostics::render(
+                &src.name,
+                &src.text,
+                &[Diagnostic::error(
+                    span.start as usize..span.end as usize,
+                    e.to_string(),
+                    String::new(),
+                )],
+            ),
+            _ => diagnostics::render_plain(&format!("internal compiler error: {e}")),
+        };
+        Failure { rendered }
+    })?;
+    chocopy_codegen::validate(&wasm).map_err(|e| Failure {
+        rendered: diagnostics::render_plain(&format!(
+            "internal compiler error: invalid module: {e}"
+        )),
+    })?;
+    Ok(Compiled { ir, stages, wasm })
+}
+
+/// The text of `stage` for `src`: a syntax tree dump, IR printed as ChocoPy/Python
+/// (with `naming`), or WebAssembly text.
+pub fn emit(src: &Source, stage: Stage, opts: &Options, naming: Naming) -> Result<String, Failure> {
+    if stage == Stage::Ast {
+        let parse = chocopy_syntax::parse(&src.text);
+        let mut out = chocopy_syntax::debug_tree(&parse.syntax_node());
+        for e in parse.errors() {
+            out.push_str(&format!("error {:?}: {}\n", e.range, e.message));
+        }
+        return Ok(out);
+    }
+    if stage == Stage::Ir {
+        return Ok(print_program(&front_end(src)?, naming));
+    }
+    let c = compile(src, opts)?;
+    Ok(match stage {
+        Stage::Inlined => print_program(&c.stages.inlined, naming),
+        Stage::Boxed => print_program(&c.stages.boxed, naming),
+        Stage::Lifted => print_program(&c.stages.lifted, naming),
+        _ => chocopy_codegen::to_wat(&c.wasm).map_err(|e| Failure {
+            rendered: diagnostics::render_plain(&e),
+        })?,
+    })
+}

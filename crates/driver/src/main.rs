@@ -1,0 +1,153 @@
+//! `chocopy`: compile ChocoPy to WebAssembly, run it, or check it.
+
+use chocopy_closure::Strategy;
+use chocopy_driver::{runner, Options, Source, Stage, StrategyOpt};
+use chocopy_ir::print::Naming;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// An optimizing compiler from ChocoPy to WebAssembly.
+#[derive(Parser)]
+#[command(name = "chocopy", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile FILE and run it (program output on stdout, exit code of the program).
+    Run {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Compile FILE to a WASI command module.
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Where to write the module.
+        #[arg(short, long, value_name = "OUT.wasm")]
+        output: std::path::PathBuf,
+    },
+    /// Parse and type-check FILE; report errors.
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// The ChocoPy source file.
+    file: String,
+    /// How nested functions are compiled: `ref` (box every captured, assigned
+    /// variable), `lift` (box only nonlocally assigned ones), `inline` (inline every
+    /// non-recursive nested function), `auto` (heuristic).
+    #[arg(long, default_value = "auto", value_name = "STRATEGY")]
+    closure: Strategy,
+    /// Print a pipeline stage instead of running or writing a module: ast, ir,
+    /// inlined, boxed, lifted, wat.
+    #[arg(long, value_name = "STAGE")]
+    emit: Option<Stage>,
+    /// With --emit of an IR stage: print names CPython accepts (`f_g` for `f$g`), so
+    /// that `python3` can run the output.
+    #[arg(long)]
+    runnable: bool,
+    /// Memory limit of the program in bytes, past which it fails with `Out of memory`.
+    #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
+    memory_limit: u64,
+}
+
+impl Common {
+    fn options(&self) -> Options {
+        let mut o = Options {
+            strategy: StrategyOpt(self.closure),
+            ..Options::default()
+        };
+        o.codegen.memory_limit = self.memory_limit;
+        o
+    }
+}
+
+fn fail(rendered: &str) -> ExitCode {
+    eprint!("{rendered}");
+    ExitCode::from(1)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Deeply nested programs recurse deeply in the front end: give it room.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || real_main(cli))
+        .expect("cannot start the compiler thread");
+    worker.join().unwrap_or_else(|_| {
+        eprintln!("error: internal compiler error (panic)");
+        ExitCode::from(101)
+    })
+}
+
+fn real_main(cli: Cli) -> ExitCode {
+    let (Command::Run { common } | Command::Build { common, .. } | Command::Check { common }) =
+        &cli.command;
+    let src: Source = match chocopy_driver::load(&common.file) {
+        Ok(s) => s,
+        Err(f) => return fail(&f.rendered),
+    };
+    let opts = common.options();
+    if let Some(stage) = common.emit {
+        let naming = if common.runnable {
+            Naming::Python
+        } else {
+            Naming::Ir
+        };
+        return match chocopy_driver::emit(&src, stage, &opts, naming) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(f) => fail(&f.rendered),
+        };
+    }
+    match &cli.command {
+        Command::Check { .. } => match chocopy_driver::front_end(&src) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(f) => fail(&f.rendered),
+        },
+        Command::Build { output, .. } => {
+            let compiled = match chocopy_driver::compile(&src, &opts) {
+                Ok(c) => c,
+                Err(f) => return fail(&f.rendered),
+            };
+            if let Err(e) = std::fs::write(output, &compiled.wasm) {
+                return fail(&format!(
+                    "error: cannot write `{}`: {e}\n",
+                    output.display()
+                ));
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Run { .. } => {
+            let compiled = match chocopy_driver::compile(&src, &opts) {
+                Ok(c) => c,
+                Err(f) => return fail(&f.rendered),
+            };
+            let result = runner::run(
+                &compiled.wasm,
+                Box::new(std::io::stdin()),
+                Box::new(std::io::BufWriter::new(std::io::stdout())),
+                Box::new(std::io::stderr()),
+                &runner::RunConfig::default(),
+            );
+            match result {
+                Ok(outcome) => ExitCode::from(outcome.exit_code.clamp(0, 255) as u8),
+                Err(e) => {
+                    let _ = std::io::stdout().flush();
+                    eprintln!("error: {e}");
+                    ExitCode::from(runner::TRAP_EXIT_CODE as u8)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Runs a WASI preview1 command module with wasmtime (Cranelift), providing the three
+//! WASI functions our modules import: `fd_write` (stdout, stderr), `fd_read` (stdin)
+//! and `proc_exit`. Optional fuel metering counts executed WebAssembly instructions
+//! deterministically (wasmtime charges one unit of fuel per operator).
+
+use std::io::{Read, Write};
+use wasmtime::{Caller, Config, Engine, Extern, Linker, Module, Store, Trap};
+
+/// How to run a module.
+#[derive(Debug, Clone, Default)]
+pub struct RunConfig {
+    /// Count executed instructions with wasmtime fuel.
+    pub count_fuel: bool,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The process exit code (0, or the code given to `proc_exit`).
+    pub exit_code: i32,
+    /// Executed instructions, if counted.
+    pub fuel: Option<u64>,
+}
+
+/// A run that failed outside the program's control.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    /// The module did not compile or instantiate (a compiler bug).
+    Module(String),
+    /// A WebAssembly trap that is not a ChocoPy error, e.g. stack exhaustion by deep
+    /// recursion.
+    Trap(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Module(m) => write!(f, "cannot load the module: {m}"),
+            RunError::Trap(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+/// The exit code of a run that ended in a [`RunError`].
+pub const TRAP_EXIT_CODE: i32 = 70;
+
+#[derive(Debug)]
+struct Exit(i32);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+struct Host {
+    stdin: Box<dyn Read + Send>,
+    stdout: Box<dyn Write + Send>,
+    stderr: Box<dyn Write + Send>,
+}
+
+const ERRNO_SUCCESS: i32 = 0;
+const ERRNO_BADF: i32 = 8;
+const ERRNO_FAULT: i32 = 21;
+const ERRNO_IO: i32 = 29;
+
+fn memory(caller: &mut Caller<'_, Host>) -> Option<wasmtime::Memory> {
+    match caller.get_export("memory") {
+        Some(Extern::Memory(m)) => Some(m),
+        _ => None,
+    }
+}
+
+fn read_u32(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Runs `wasm` to completion with the given standard streams.
+pub fn run(
+    wasm: &[u8],
+    stdin: Box<dyn Read + Send>,
+    stdout: Box<dyn Write + Send>,
+    stderr: Box<dyn Write + Send>,
+    cfg: &RunConfig,
+) -> Result<Outcome, RunError> {
+    let mut config = Config::new();
+    config.consume_fuel(cfg.count_fuel);
+    let engine = Engine::new(&config).map_err(|e| RunError::Module(e.to_string()))?;
+    let module = Module::new(&engine, wasm).map_err(|e| RunError::Module(e.to_string()))?;
+    let mut linker: Linker<Host> = Linker::new(&engine);
+    let wasi = "wasi_snapshot_preview1";
+    linker
+        .func_wrap(
+            wasi,
+            "fd_write",
+            |mut caller: Caller<'_, Host>, fd: i32, iovs: i32, n: i32, written: i32| -> i32 {
+                let Some(mem) = memory(&mut caller) else {
+                    return ERRNO_FAULT;
+                };
+                let mut bytes = Vec::new();
+                {
+                    let data = mem.data(&caller);
+                    for i in 0..n.max(0) as usize {
+                        let at = iovs as u32 as usize + 8 * i;
+                        let (Some(ptr), Some(len)) = (read_u32(data, at), read_u32(data, at + 4))
+                        else {
+                            return ERRNO_FAULT;
+                        };
+                        let Some(chunk) = data.get(ptr as usize..ptr as usize + len as usize)
+                        else {
+                            return ERRNO_FAULT;
+                        };
+                        bytes.extend_from_slice(chunk);
+                    }
+                }
+                let host = caller.data_mut();
+                let out: &mut dyn Write = match fd {
+                    1 => &mut host.stdout,
+                    2 => &mut host.stderr,
+                    _ => return ERRNO_BADF,
+                };
+                if out.write_all(&bytes).is_err() {
+                    return ERRNO_IO;
+                }
+                let count = (bytes.len() as u32).to_le_bytes();
+                match mem
+                    .data_mut(&mut caller)
+                    .get_mut(written as u32 as usize..written as u32 as usize + 4)
+                {
+                    Some(slot) => {
+                        slot.copy_from_slice(&count);
+                        ERRNO_SUCCESS
+                    }
+                    None => ERRNO_FAULT,
+                }
+            },
+        )
+        .map_err(|e| RunError::Module(e.to_string()))?;
+    linker
+        .func_wrap(
+            wasi,
+            "fd_read",
+            |mut caller: Caller<'_, Host>, fd: i32, iovs: i32, n: i32, read: i32| -> i32 {
+                if fd != 0 {
+                    return ERRNO_BADF;
+                }
+                let Some(mem) = memory(&mut caller) else {
+                    return ERRNO_FAULT;
+                };
+                let mut total = 0u32;
+                for i in 0..n.max(0) as usize {
+                    let at = iovs as u32 as usize + 8 * i;
+                    let data = mem.data(&caller);
+                    let (Some(ptr), Some(len)) = (read_u32(data, at), read_u32(data, at + 4))
+                    else {
+                        return ERRNO_FAULT;
+                    };
+                    let mut buf = vec![0u8; len as usize];
+                    let got = match caller.data_mut().stdin.read(&mut buf) {
+                        Ok(k) => k,
+                        Err(_) => return ERRNO_IO,
+                    };
+                    let Some(dst) = mem
+                        .data_mut(&mut caller)
+                        .get_mut(ptr as usize..ptr as usize + got)
+                    else {
+                        return ERRNO_FAULT;
+                    };
+                    dst.copy_from_slice(&buf[..got]);
+                    total += got as u32;
+                    if got < len as usize {
+                        break;
+                    }
+                }
+                match mem
+                    .data_mut(&mut caller)
+                    .get_mut(read as u32 as usize..read as u32 as usize + 4)
+                {
+                    Some(slot) => {
+                        slot.copy_from_slice(&total.to_le_bytes());
+                        ERRNO_SUCCESS
+                    }
+                    None => ERRNO_FAULT,
+                }
+            },
+        )
+        .map_err(|e| RunError::Module(e.to_string()))?;
+    linker
+        .func_wrap(
+            wasi,
+            "proc_exit",
+            |_: Caller<'_, Host>, code: i32| -> wasmtime::Result<()> {
+                Err(wasmtime::Error::new(Exit(code)))
+            },
+        )
+        .map_err(|e| RunError::Module(e.to_string()))?;
+
+    let mut store = Store::new(
+        &engine,
+        Host {
+            stdin,
+            stdout,
+            stderr,
+        },
+    );
+    if cfg.count_fuel {
+        store
+            .set_fuel(u64::MAX)
+            .map_err(|e| RunError::Module(e.to_string()))?;
+    }
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .map_err(|e| RunError::Module(e.to_string()))?;
+    let start = instance
+        .get_typed_func::<(), ()>(&mut store, "_start")
+        .map_err(|e| RunError::Module(e.to_string()))?;
+    let result = start.call(&mut store, ());
+    let fuel = cfg
+        .count_fuel
+        .then(|| u64::MAX - store.get_fuel().unwrap_or(u64::MAX));
+    let _ = store.data_mut().stdout.flush();
+    let _ = store.data_mut().stderr.flush();
+    match result {
+        Ok(()) => Ok(Outcome { exit_code: 0, fuel }),
+        Err(e) => {
+            if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
+                return Ok(Outcome {
+                    exit_code: *code,
+                    fuel,
+                });
+            }
+            let msg = match e.downcast_ref::<Trap>() {
+                Some(Trap::StackOverflow) => {
+                    "RecursionError: maximum recursion depth exceeded (WebAssembly stack exhausted)"
+                        .to_string()
+                }
+                Some(t) => format!("WebAssembly trap: {t}"),
+                None => format!("WebAssembly execution failed: {e}"),
+            };
+            Err(RunError::Trap(msg))
+        }
+    }
+}
+
+/// Runs `wasm` and collects its standard output, with `input` as standard input.
+pub fn run_captured(
+    wasm: &[u8],
+    input: &[u8],
+    cfg: &RunConfig,
+) -> Result<(Vec<u8>, Outcome), RunError> {
+    let out = SharedBuf::default();
+    let outcome = run(
+        wasm,
+        Box::new(std::io::Cursor::new(input.to_vec())),
+        Box::new(out.clone()),
+        Box::new(std::io::sink()),
+        cfg,
+    )?;
+    Ok((out.take(), outcome))
+}
+
+/// A cloneable in-memory writer.
+#[derive(Clone, Default)]
+pub struct SharedBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl SharedBuf {
+    /// The bytes written so far.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

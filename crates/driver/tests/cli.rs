@@ -1,0 +1,129 @@
+//! The `chocopy` command line: exit codes, diagnostics for bad input (never a panic),
+//! and the subcommands.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn chocopy(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chocopy"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("chocopy runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn input(name: &str) -> String {
+    format!("tests/inputs/{name}")
+}
+
+#[test]
+fn missing_file_is_a_diagnostic_with_exit_code_1() {
+    let o = chocopy(&["run", "tests/inputs/does_not_exist.py"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read `tests/inputs/does_not_exist.py`"), "{}", stderr(&o));
+}
+
+#[test]
+fn non_utf8_file_is_a_diagnostic_with_location() {
+    let o = chocopy(&["check", &input("non_utf8.py")]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn undefined_name_is_a_diagnostic_with_location() {
+    let o = chocopy(&["run", &input("undefined_name.py")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn missing_indent_is_a_syntax_diagnostic() {
+    let o = chocopy(&["build", &input("missing_indent.py"), "-o", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn nonlocal_of_a_global_is_a_diagnostic() {
+    let o = chocopy(&["check", &input("nonlocal_global.py")]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn type_errors_are_all_reported() {
+    let o = chocopy(&["check", &input("type_error.py")]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&o));
+}
+
+#[test]
+fn runtime_error_prints_message_and_exits_with_its_code() {
+    for s in ["ref", "lift", "inline", "auto"] {
+        let o = chocopy(&["run", &format!("--closure={s}"), &input("runtime_error.py")]);
+        assert_eq!(o.status.code(), Some(2), "{s}");
+        assert_eq!(stdout(&o), "1\nDivision by zero\n", "{s}");
+    }
+}
+
+#[test]
+fn stack_exhaustion_is_a_clear_error_not_a_panic() {
+    let o = chocopy(&["run", &input("deep_recursion.py")]);
+    assert_eq!(o.status.code(), Some(70));
+    assert!(stderr(&o).contains("recursion"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_accepts_a_valid_program_silently() {
+    let o = chocopy(&["check", "../../../shared/examples/seed/nonlocal_shared.py"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn build_writes_a_valid_module_that_runs() {
+    let out: PathBuf = std::env::temp_dir().join(format!("chocopy-cli-{}.wasm", std::process::id()));
+    let o = chocopy(&["build", "../../../shared/examples/seed/nonlocal_shared.py", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let wasm = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).ok();
+    chocopy_codegen::validate(&wasm).unwrap();
+    let (stdout, outcome) = chocopy_driver::runner::run_captured(&wasm, b"", &Default::default()).unwrap();
+    assert_eq!(String::from_utf8(stdout).unwrap(), "36\n");
+    assert_eq!(outcome.exit_code, 0);
+}
+
+#[test]
+fn emit_prints_each_stage() {
+    let seed = "../../../shared/examples/seed/nonlocal_shared.py";
+    let ast = stdout(&chocopy(&["check", "--emit=ast", seed]));
+    assert!(ast.starts_with("SOURCE_FILE@0.."), "{ast}");
+    let ir = stdout(&chocopy(&["check", "--emit=ir", seed]));
+    assert!(ir.contains("    def g(y: int) -> int:") && ir.contains("        nonlocal x"), "{ir}");
+    let lifted = stdout(&chocopy(&["run", "--closure=lift", "--emit=lifted", seed]));
+    assert!(lifted.contains("def f$g(x: Ref, y: int) -> int:"), "{lifted}");
+    let runnable = stdout(&chocopy(&["run", "--closure=lift", "--emit=lifted", "--runnable", seed]));
+    assert!(runnable.contains("def f_g(x: Ref, y: int) -> int:"), "{runnable}");
+    let wat = stdout(&chocopy(&["build", "--emit=wat", seed, "-o", "/dev/null"]));
+    assert!(wat.starts_with("(module"), "{wat}");
+    assert!(wat.contains("(export \"_start\""), "{wat}");
+}
+
+#[test]
+fn bad_option_values_are_rejected() {
+    let o = chocopy(&["run", "--closure=magic", "x.py"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown closure strategy"), "{}", stderr(&o));
+}
