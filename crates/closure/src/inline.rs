@@ -26,8 +26,8 @@
 //! removed; the IR verifies with the shape it had.
 
 use chocopy_ir::{
-    visit, BinOp, Const, Expr, ExprKind, FuncId, Function, Place, Program, Span, Stmt, Type, UnOp,
-    VarDef, VarId,
+    always_returns, visit, BinOp, Const, Expr, ExprKind, FuncId, Function, Place, Program, Span,
+    Stmt, Type, UnOp, VarDef, VarId,
 };
 use chocopy_resolve::CallGraph;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -185,10 +185,6 @@ fn contains_return(s: &Stmt) -> bool {
         found |= matches!(s, Stmt::Return { .. });
     });
     found
-}
-
-fn always_returns(stmts: &[Stmt]) -> bool {
-    chocopy_resolve::lower::always_returns(stmts)
 }
 
 impl Inliner<'_> {

@@ -412,3 +412,13 @@ impl Program {
             .all(|&f| self.funcs[f].nested.is_empty())
     }
 }
+
+/// Whether every path through `stmts` ends in a `return` (manual 2.8.5: functions
+/// returning `int`, `bool` or `str` must return on all paths; loops do not count).
+pub fn always_returns(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Return { .. } => true,
+        Stmt::If { then_, else_, .. } => always_returns(then_) && always_returns(else_),
+        _ => false,
+    })
+}

@@ -369,7 +369,7 @@ impl Lowerer {
             }
         }
         let ret = self.prog.funcs[f].ret.clone();
-        if matches!(ret, Type::Int | Type::Bool) && !always_returns(&body) {
+        if matches!(ret, Type::Int | Type::Bool) && !chocopy_ir::always_returns(&body) {
             let name = self.prog.funcs[f].name.clone();
             let span = self.prog.funcs[f].span;
             self.error(
@@ -721,13 +721,4 @@ fn join(a: &Type, b: &Type) -> Type {
     } else {
         Type::Object
     }
-}
-
-/// Whether every path through `stmts` ends in a `return` (manual 2.8.5).
-pub fn always_returns(stmts: &[Stmt]) -> bool {
-    stmts.iter().any(|s| match s {
-        Stmt::Return { .. } => true,
-        Stmt::If { then_, else_, .. } => always_returns(then_) && always_returns(else_),
-        _ => false,
-    })
 }
