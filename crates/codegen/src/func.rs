@@ -61,8 +61,12 @@ pub(crate) fn compile_function(cx: &Context, f: Option<FuncId>) -> Result<Functi
                 }
             }
             g.stmts(&func.body, Some(f))?;
-            // Falling off the end returns None.
-            g.code.push(I::I32Const(0));
+            if chocopy_ir::always_returns(&func.body) {
+                g.code.push(I::Unreachable);
+            } else {
+                // Falling off the end returns None.
+                g.code.push(I::I32Const(0));
+            }
         }
         None => g.stmts(&cx.p.main, None)?,
     }
@@ -120,8 +124,13 @@ impl Gen<'_> {
     fn stmt(&mut self, s: &Stmt, f: Option<FuncId>) -> Result<(), CodegenError> {
         match s {
             Stmt::Expr(e) => {
-                self.expr(e)?;
-                self.code.push(I::Drop);
+                if let ExprKind::Builtin(Builtin::Print, args) = &e.kind {
+                    // The value (None) is not needed.
+                    self.print(&args[0])?;
+                } else {
+                    self.expr(e)?;
+                    self.code.push(I::Drop);
+                }
             }
             Stmt::Assign { targets, value } => {
                 for t in targets {
@@ -131,10 +140,24 @@ impl Gen<'_> {
                     };
                     check_coercion(&value.ty, &ty, value.span)?;
                 }
+                match targets.as_slice() {
+                    [Place::Var(v)] => {
+                        self.expr(value)?;
+                        self.set_var(*v);
+                        return Ok(());
+                    }
+                    // Expressions never assign variables, so reading a local cell
+                    // before the value is the same as after it.
+                    [Place::RefValue(cell)] if self.is_local_read(cell) => {
+                        self.expr(cell)?;
+                        self.expr(value)?;
+                        self.code.push(I::I32Store(CELL));
+                        return Ok(());
+                    }
+                    _ => {}
+                }
                 self.expr(value)?;
-                if let [Place::Var(v)] = targets.as_slice() {
-                    self.set_var(*v);
-                } else {
+                {
                     let t = self.temp();
                     self.code.push(I::LocalSet(t));
                     for target in targets {
@@ -187,6 +210,23 @@ impl Gen<'_> {
                 self.code.push(I::Return);
             }
         }
+        Ok(())
+    }
+
+    /// Whether `e` reads a local variable (no effect, unchanged by any expression).
+    fn is_local_read(&self, e: &Expr) -> bool {
+        matches!(e.kind, ExprKind::Var(v) if self.locals.contains_key(&v))
+    }
+
+    /// `print(arg)`, leaving nothing on the stack.
+    fn print(&mut self, arg: &Expr) -> Result<(), CodegenError> {
+        self.expr(arg)?;
+        let rt = match arg.ty {
+            Type::Int => Rt::PrintInt,
+            Type::Bool => Rt::PrintBool,
+            _ => Rt::PrintObject,
+        };
+        self.code.push(I::Call(rt as u32));
         Ok(())
     }
 
@@ -256,14 +296,7 @@ impl Gen<'_> {
                 self.code.push(I::Call(self.cx.funcs[g]));
             }
             ExprKind::Builtin(Builtin::Print, args) => {
-                let arg = &args[0];
-                self.expr(arg)?;
-                let rt = match arg.ty {
-                    Type::Int => Rt::PrintInt,
-                    Type::Bool => Rt::PrintBool,
-                    _ => Rt::PrintObject,
-                };
-                self.code.push(I::Call(rt as u32));
+                self.print(&args[0])?;
                 self.code.push(I::I32Const(0));
             }
             ExprKind::RefNew => {
