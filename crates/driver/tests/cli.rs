@@ -28,7 +28,11 @@ fn input(name: &str) -> String {
 fn missing_file_is_a_diagnostic_with_exit_code_1() {
     let o = chocopy(&["run", "tests/inputs/does_not_exist.py"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("cannot read `tests/inputs/does_not_exist.py`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read `tests/inputs/does_not_exist.py`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -94,13 +98,20 @@ fn check_accepts_a_valid_program_silently() {
 
 #[test]
 fn build_writes_a_valid_module_that_runs() {
-    let out: PathBuf = std::env::temp_dir().join(format!("chocopy-cli-{}.wasm", std::process::id()));
-    let o = chocopy(&["build", "../../../shared/examples/seed/nonlocal_shared.py", "-o", out.to_str().unwrap()]);
+    let out: PathBuf =
+        std::env::temp_dir().join(format!("chocopy-cli-{}.wasm", std::process::id()));
+    let o = chocopy(&[
+        "build",
+        "../../../shared/examples/seed/nonlocal_shared.py",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let wasm = std::fs::read(&out).unwrap();
     std::fs::remove_file(&out).ok();
     chocopy_codegen::validate(&wasm).unwrap();
-    let (stdout, outcome) = chocopy_driver::runner::run_captured(&wasm, b"", &Default::default()).unwrap();
+    let (stdout, outcome) =
+        chocopy_driver::runner::run_captured(&wasm, b"", &Default::default()).unwrap();
     assert_eq!(String::from_utf8(stdout).unwrap(), "36\n");
     assert_eq!(outcome.exit_code, 0);
 }
@@ -111,11 +122,26 @@ fn emit_prints_each_stage() {
     let ast = stdout(&chocopy(&["check", "--emit=ast", seed]));
     assert!(ast.starts_with("SOURCE_FILE@0.."), "{ast}");
     let ir = stdout(&chocopy(&["check", "--emit=ir", seed]));
-    assert!(ir.contains("    def g(y: int) -> int:") && ir.contains("        nonlocal x"), "{ir}");
+    assert!(
+        ir.contains("    def g(y: int) -> int:") && ir.contains("        nonlocal x"),
+        "{ir}"
+    );
     let lifted = stdout(&chocopy(&["run", "--closure=lift", "--emit=lifted", seed]));
-    assert!(lifted.contains("def f$g(x: Ref, y: int) -> int:"), "{lifted}");
-    let runnable = stdout(&chocopy(&["run", "--closure=lift", "--emit=lifted", "--runnable", seed]));
-    assert!(runnable.contains("def f_g(x: Ref, y: int) -> int:"), "{runnable}");
+    assert!(
+        lifted.contains("def f$g(x: Ref, y: int) -> int:"),
+        "{lifted}"
+    );
+    let runnable = stdout(&chocopy(&[
+        "run",
+        "--closure=lift",
+        "--emit=lifted",
+        "--runnable",
+        seed,
+    ]));
+    assert!(
+        runnable.contains("def f_g(x: Ref, y: int) -> int:"),
+        "{runnable}"
+    );
     let wat = stdout(&chocopy(&["build", "--emit=wat", seed, "-o", "/dev/null"]));
     assert!(wat.starts_with("(module"), "{wat}");
     assert!(wat.contains("(export \"_start\""), "{wat}");
@@ -125,5 +151,9 @@ fn emit_prints_each_stage() {
 fn bad_option_values_are_rejected() {
     let o = chocopy(&["run", "--closure=magic", "x.py"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown closure strategy"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown closure strategy"),
+        "{}",
+        stderr(&o)
+    );
 }

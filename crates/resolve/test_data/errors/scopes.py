@@ -1,0 +1,19 @@
+x: int = 0
+x: bool = True
+def print(a: int) -> int:
+    return a
+def f(x: int, x: int) -> int:
+    int: int = 0
+    y: int = 0
+    def g() -> int:
+        nonlocal z
+        global y
+        nonlocal x
+        x = 1
+        y = 2
+        return x
+    return g()
+def h() -> int:
+    x = 3
+    return undefined
+return 1
