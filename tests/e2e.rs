@@ -21,11 +21,18 @@ fn every_program_prints_its_expected_output_under_every_strategy() {
                     common::name(&p),
                     s.name()
                 )),
-                Err(e) => failures.push(format!("{} --closure={}: {e}", common::name(&p), s.name())),
+                Err(e) => {
+                    failures.push(format!("{} --closure={}: {e}", common::name(&p), s.name()))
+                }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {runs} runs failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {runs} runs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -37,7 +44,12 @@ fn seed_examples_print_29_36_627() {
     ] {
         let p = common::shared().join("examples/seed").join(file);
         for s in Strategy::ALL {
-            assert_eq!(common::compile_and_run(&p, s).unwrap(), want, "{file} {}", s.name());
+            assert_eq!(
+                common::compile_and_run(&p, s).unwrap(),
+                want,
+                "{file} {}",
+                s.name()
+            );
         }
     }
 }

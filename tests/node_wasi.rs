@@ -9,12 +9,17 @@ use std::process::Command;
 
 #[test]
 fn node_runs_built_modules_with_the_same_output() {
-    assert!(common::have("node"), "node is required (the README's setup installs it)");
+    assert!(
+        common::have("node"),
+        "node is required (the README's setup installs it)"
+    );
     let dir = std::env::temp_dir().join(format!("chocopy-node-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut failures = Vec::new();
     for p in common::programs() {
-        let compiled = chocopy_driver::compile(&common::source(&p), &Options::with_strategy(Strategy::Auto)).unwrap();
+        let compiled =
+            chocopy_driver::compile(&common::source(&p), &Options::with_strategy(Strategy::Auto))
+                .unwrap();
         let wasm = dir.join(format!("{}.wasm", common::name(&p)));
         std::fs::write(&wasm, &compiled.wasm).unwrap();
         let out = Command::new("node")
@@ -24,7 +29,11 @@ fn node_runs_built_modules_with_the_same_output() {
             .unwrap();
         let got = common::format_run(&out.stdout, out.status.code().unwrap_or(-1));
         if got != common::expected(&p) {
-            failures.push(format!("{}: node printed\n{got}{}", common::name(&p), String::from_utf8_lossy(&out.stderr)));
+            failures.push(format!(
+                "{}: node printed\n{got}{}",
+                common::name(&p),
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
     }
     std::fs::remove_dir_all(&dir).ok();

@@ -32,9 +32,17 @@ fn pass_outputs_match_snapshots() {
         for s in Strategy::ALL {
             let (_, st) = stages(&p, s);
             let mut prev = ir_text.clone();
-            for (stage, prog) in [("inlined", &st.inlined), ("boxed", &st.boxed), ("lifted", &st.lifted)] {
+            for (stage, prog) in [
+                ("inlined", &st.inlined),
+                ("boxed", &st.boxed),
+                ("lifted", &st.lifted),
+            ] {
                 let t = print_program(prog, Naming::Ir);
-                let shown = if t == prev { "(unchanged)\n".to_string() } else { t.clone() };
+                let shown = if t == prev {
+                    "(unchanged)\n".to_string()
+                } else {
+                    t.clone()
+                };
                 text.push_str(&format!("\n==== {} / {stage} ====\n{shown}", s.name()));
                 prev = t;
             }
@@ -56,9 +64,17 @@ fn python(program: &str) -> (String, i32) {
         .spawn()
         .expect("python3 runs");
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(program.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(program.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.code().unwrap_or(-1))
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
 }
 
 /// Every printed stage of every program, run by CPython, prints what CPython prints
@@ -76,9 +92,17 @@ fn printed_stages_run_by_cpython_behave_like_the_original() {
         let oracle = python(&original);
         for s in Strategy::ALL {
             let (ir, st) = stages(&p, s);
-            for (stage, prog) in [("ir", &ir), ("inlined", &st.inlined), ("boxed", &st.boxed), ("lifted", &st.lifted)] {
+            for (stage, prog) in [
+                ("ir", &ir),
+                ("inlined", &st.inlined),
+                ("boxed", &st.boxed),
+                ("lifted", &st.lifted),
+            ] {
                 let text = print_program(prog, Naming::Python);
-                let got = cache.entry(text.clone()).or_insert_with(|| python(&text)).clone();
+                let got = cache
+                    .entry(text.clone())
+                    .or_insert_with(|| python(&text))
+                    .clone();
                 if got != oracle {
                     failures.push(format!(
                         "{} {} {stage}: CPython prints {:?}, expected {:?}\n{text}",
@@ -105,9 +129,13 @@ fn has_ref(p: &Program) -> bool {
 fn user_calls(p: &Program) -> usize {
     let mut n = 0;
     for f in p.all_functions() {
-        visit::exprs_pre(&p.funcs[f].body, &mut |e| n += matches!(e.kind, ExprKind::Call(..)) as usize);
+        visit::exprs_pre(&p.funcs[f].body, &mut |e| {
+            n += matches!(e.kind, ExprKind::Call(..)) as usize
+        });
     }
-    visit::exprs_pre(&p.main, &mut |e| n += matches!(e.kind, ExprKind::Call(..)) as usize);
+    visit::exprs_pre(&p.main, &mut |e| {
+        n += matches!(e.kind, ExprKind::Call(..)) as usize
+    });
     n
 }
 
@@ -124,7 +152,10 @@ fn lift_of_nonlocal_shared_has_the_shape_of_lifted_boxed() {
         "    x.value = x$1",
         "    return f$g(x, 10) + f$g(x, 7)",
     ] {
-        assert!(text.lines().any(|l| l == line), "missing `{line}` in\n{text}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing `{line}` in\n{text}"
+        );
     }
 }
 
@@ -144,7 +175,9 @@ fn inline_of_nonlocal_shared_leaves_no_ref_and_no_calls() {
     assert_eq!(user_calls(&st.lifted), 1);
     let f = st.lifted.functions[0];
     let mut calls = 0;
-    visit::exprs_pre(&st.lifted.funcs[f].body, &mut |e| calls += matches!(e.kind, ExprKind::Call(..)) as usize);
+    visit::exprs_pre(&st.lifted.funcs[f].body, &mut |e| {
+        calls += matches!(e.kind, ExprKind::Call(..)) as usize
+    });
     assert_eq!(calls, 0, "f still calls something");
 }
 

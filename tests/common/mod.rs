@@ -71,9 +71,11 @@ pub fn format_run(stdout: &[u8], exit_code: i32) -> String {
 /// Compiles `p` with `strategy` and runs it with wasmtime, in the `.out` format.
 pub fn compile_and_run(p: &Path, strategy: Strategy) -> Result<String, String> {
     let src = source(p);
-    let compiled = chocopy_driver::compile(&src, &Options::with_strategy(strategy)).map_err(|f| f.rendered)?;
+    let compiled =
+        chocopy_driver::compile(&src, &Options::with_strategy(strategy)).map_err(|f| f.rendered)?;
     chocopy_codegen::validate(&compiled.wasm)?;
-    let (out, outcome) = runner::run_captured(&compiled.wasm, b"", &runner::RunConfig::default()).map_err(|e| e.to_string())?;
+    let (out, outcome) = runner::run_captured(&compiled.wasm, b"", &runner::RunConfig::default())
+        .map_err(|e| e.to_string())?;
     Ok(format_run(&out, outcome.exit_code))
 }
 
