@@ -139,8 +139,8 @@ pub fn front_end(src: &Source) -> Result<Program, Failure> {
             rendered: diagnostics::render(&src.name, &src.text, &ds),
         });
     }
-    chocopy_resolve::check(&parse.tree()).map_err(|mut errs| {
-        errs.sort_by_key(|e| e.range.start);
+    // Errors in the order found: a cause comes before the errors it entails.
+    chocopy_resolve::check(&parse.tree()).map_err(|errs| {
         let ds: Vec<Diagnostic> = errs
             .iter()
             .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), String::new()))
