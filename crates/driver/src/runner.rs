@@ -78,8 +78,30 @@ fn read_u32(data: &[u8], at: usize) -> Option<u32> {
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// Runs `wasm` to completion with the given standard streams.
+/// The most native stack the WebAssembly program may use: deep (but finite)
+/// recursion works; runaway recursion ends in a clear error instead of a crash.
+pub const MAX_WASM_STACK: usize = 64 << 20;
+
+/// Runs `wasm` to completion with the given standard streams, on a thread whose
+/// native stack is large enough for [`MAX_WASM_STACK`].
 pub fn run(
+    wasm: &[u8],
+    stdin: Box<dyn Read + Send>,
+    stdout: Box<dyn Write + Send>,
+    stderr: Box<dyn Write + Send>,
+    cfg: &RunConfig,
+) -> Result<Outcome, RunError> {
+    let wasm = wasm.to_vec();
+    let cfg = cfg.clone();
+    std::thread::Builder::new()
+        .stack_size(MAX_WASM_STACK + (16 << 20))
+        .spawn(move || run_here(&wasm, stdin, stdout, stderr, &cfg))
+        .map_err(|e| RunError::Module(format!("cannot start the program thread: {e}")))?
+        .join()
+        .unwrap_or_else(|_| Err(RunError::Trap("the WebAssembly engine panicked".into())))
+}
+
+fn run_here(
     wasm: &[u8],
     stdin: Box<dyn Read + Send>,
     stdout: Box<dyn Write + Send>,
@@ -88,6 +110,9 @@ pub fn run(
 ) -> Result<Outcome, RunError> {
     let mut config = Config::new();
     config.consume_fuel(cfg.count_fuel);
+    config.max_wasm_stack(MAX_WASM_STACK);
+    // Never used (no async support compiled in), but checked to be at least as large.
+    config.async_stack_size(MAX_WASM_STACK + (1 << 20));
     let engine = Engine::new(&config).map_err(|e| RunError::Module(e.to_string()))?;
     let module = Module::new(&engine, wasm).map_err(|e| RunError::Module(e.to_string()))?;
     let mut linker: Linker<Host> = Linker::new(&engine);

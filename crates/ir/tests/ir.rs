@@ -30,7 +30,11 @@ fn nested() -> Program {
         span: Span::default(),
     }];
     p.funcs[f].body = vec![Stmt::Return {
-        value: Some(Expr::new(ExprKind::Call(g, vec![]), Type::Int, Span::default())),
+        value: Some(Expr::new(
+            ExprKind::Call(g, vec![]),
+            Type::Int,
+            Span::default(),
+        )),
         span: Span::default(),
     }];
     p.functions = vec![f];
@@ -42,8 +46,15 @@ fn nested_ir_verifies_only_as_nested() {
     let p = nested();
     verify(&p, Shape::Nested).unwrap();
     let errs = verify(&p, Shape::Flat).unwrap_err();
-    assert!(errs.iter().any(|e| e.contains("nested in flat IR")), "{errs:?}");
-    assert!(errs.iter().any(|e| e.contains("reads invisible variable x")), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e.contains("nested in flat IR")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("reads invisible variable x")),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -62,9 +73,20 @@ fn verifier_reports_type_and_scope_errors() {
         },
     ];
     let errs = verify(&p, Shape::Nested).unwrap_err();
-    assert!(errs.iter().any(|e| e.contains("assigns invisible variable stray")), "{errs:?}");
-    assert!(errs.iter().any(|e| e.contains("assigns int to a place of type bool")), "{errs:?}");
-    assert!(errs.iter().any(|e| e.contains("return at the top level")), "{errs:?}");
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("assigns invisible variable stray")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("assigns int to a place of type bool")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.contains("return at the top level")),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -80,7 +102,13 @@ fn printer_renames_colliding_and_synthesized_names() {
     });
     p.funcs[g].name = "f$g".into();
     let ir = print_program(&p, Naming::Ir);
-    assert!(ir.contains("    def f$g() -> int:\n        x$1: int = 2\n        return x\n"), "{ir}");
+    assert!(
+        ir.contains("    def f$g() -> int:\n        x$1: int = 2\n        return x\n"),
+        "{ir}"
+    );
     let py = print_program(&p, Naming::Python);
-    assert!(py.contains("    def f_g() -> int:\n        x_1: int = 2\n        return x\n"), "{py}");
+    assert!(
+        py.contains("    def f_g() -> int:\n        x_1: int = 2\n        return x\n"),
+        "{py}"
+    );
 }
