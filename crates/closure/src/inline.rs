@@ -669,6 +669,26 @@ impl Returns {
         )
     }
 
+    /// `if not done: rest`, for statements after one that may have returned.
+    fn guarded_rest(
+        &mut self,
+        rest: Vec<Stmt>,
+        mode: Mode,
+        inl: &mut Inliner,
+        out: &mut Vec<Stmt>,
+    ) {
+        if rest.is_empty() {
+            return;
+        }
+        let guard = self.not_done(inl);
+        let rest = self.seq(rest, mode, inl);
+        out.push(Stmt::If {
+            cond: guard,
+            then_: rest,
+            else_: Vec::new(),
+        });
+    }
+
     fn seq(&mut self, stmts: Vec<Stmt>, mode: Mode, inl: &mut Inliner) -> Vec<Stmt> {
         let mut out = Vec::new();
         let mut iter = stmts.into_iter();
@@ -697,33 +717,24 @@ impl Returns {
                     // What follows a return is unreachable.
                 }
                 Stmt::If { cond, then_, else_ } => {
-                    if rest.is_empty() {
-                        let then_ = self.seq(then_, mode, inl);
-                        let else_ = self.seq(else_, mode, inl);
-                        out.push(Stmt::If { cond, then_, else_ });
-                    } else if always_returns(&then_) {
-                        let then_ = self.seq(then_, mode, inl);
-                        let mut e = else_;
-                        e.extend(rest);
-                        let else_ = self.seq(e, mode, inl);
-                        out.push(Stmt::If { cond, then_, else_ });
-                    } else if always_returns(&else_) {
-                        let mut t = then_;
-                        t.extend(rest);
+                    // The rest of the block runs after the branch that can complete
+                    // normally: move it there when the other branch always returns.
+                    let (t_ret, e_ret) = (always_returns(&then_), always_returns(&else_));
+                    if rest.is_empty() || t_ret || e_ret {
+                        let (mut t, mut e) = (then_, else_);
+                        if !t_ret {
+                            t.extend(rest);
+                        } else if !e_ret {
+                            e.extend(rest);
+                        }
                         let then_ = self.seq(t, mode, inl);
-                        let else_ = self.seq(else_, mode, inl);
+                        let else_ = self.seq(e, mode, inl);
                         out.push(Stmt::If { cond, then_, else_ });
                     } else {
                         let then_ = self.seq(then_, Mode::Flag, inl);
                         let else_ = self.seq(else_, Mode::Flag, inl);
                         out.push(Stmt::If { cond, then_, else_ });
-                        let guard = self.not_done(inl);
-                        let rest = self.seq(rest, mode, inl);
-                        out.push(Stmt::If {
-                            cond: guard,
-                            then_: rest,
-                            else_: Vec::new(),
-                        });
+                        self.guarded_rest(rest, mode, inl, &mut out);
                     }
                 }
                 Stmt::While { cond, body } => {
@@ -736,15 +747,7 @@ impl Returns {
                         span,
                     );
                     out.push(Stmt::While { cond, body });
-                    if !rest.is_empty() {
-                        let guard = self.not_done(inl);
-                        let rest = self.seq(rest, mode, inl);
-                        out.push(Stmt::If {
-                            cond: guard,
-                            then_: rest,
-                            else_: Vec::new(),
-                        });
-                    }
+                    self.guarded_rest(rest, mode, inl, &mut out);
                 }
                 other => out.push(other),
             }

@@ -78,6 +78,31 @@ fn read_u32(data: &[u8], at: usize) -> Option<u32> {
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// The (pointer, length) pairs of the `n` WASI iovecs at `iovs`.
+fn iovecs(data: &[u8], iovs: i32, n: i32) -> Option<Vec<(usize, usize)>> {
+    (0..n.max(0) as usize)
+        .map(|i| {
+            let at = iovs as u32 as usize + 8 * i;
+            Some((
+                read_u32(data, at)? as usize,
+                read_u32(data, at + 4)? as usize,
+            ))
+        })
+        .collect()
+}
+
+/// Stores `value` at `at` in linear memory; the WASI errno.
+fn store_u32(mem: &wasmtime::Memory, caller: &mut Caller<'_, Host>, at: i32, value: u32) -> i32 {
+    let at = at as u32 as usize;
+    match mem.data_mut(caller).get_mut(at..at + 4) {
+        Some(slot) => {
+            slot.copy_from_slice(&value.to_le_bytes());
+            ERRNO_SUCCESS
+        }
+        None => ERRNO_FAULT,
+    }
+}
+
 /// The most native stack the WebAssembly program may use: deep (but finite)
 /// recursion works; runaway recursion ends in a clear error instead of a crash.
 pub const MAX_WASM_STACK: usize = 64 << 20;
@@ -128,14 +153,11 @@ fn run_here(
                 let mut bytes = Vec::new();
                 {
                     let data = mem.data(&caller);
-                    for i in 0..n.max(0) as usize {
-                        let at = iovs as u32 as usize + 8 * i;
-                        let (Some(ptr), Some(len)) = (read_u32(data, at), read_u32(data, at + 4))
-                        else {
-                            return ERRNO_FAULT;
-                        };
-                        let Some(chunk) = data.get(ptr as usize..ptr as usize + len as usize)
-                        else {
+                    let Some(vecs) = iovecs(data, iovs, n) else {
+                        return ERRNO_FAULT;
+                    };
+                    for (ptr, len) in vecs {
+                        let Some(chunk) = data.get(ptr..ptr + len) else {
                             return ERRNO_FAULT;
                         };
                         bytes.extend_from_slice(chunk);
@@ -150,17 +172,7 @@ fn run_here(
                 if out.write_all(&bytes).is_err() {
                     return ERRNO_IO;
                 }
-                let count = (bytes.len() as u32).to_le_bytes();
-                match mem
-                    .data_mut(&mut caller)
-                    .get_mut(written as u32 as usize..written as u32 as usize + 4)
-                {
-                    Some(slot) => {
-                        slot.copy_from_slice(&count);
-                        ERRNO_SUCCESS
-                    }
-                    None => ERRNO_FAULT,
-                }
+                store_u32(&mem, &mut caller, written, bytes.len() as u32)
             },
         )
         .map_err(|e| RunError::Module(e.to_string()))?;
@@ -175,41 +187,26 @@ fn run_here(
                 let Some(mem) = memory(&mut caller) else {
                     return ERRNO_FAULT;
                 };
+                let Some(vecs) = iovecs(mem.data(&caller), iovs, n) else {
+                    return ERRNO_FAULT;
+                };
                 let mut total = 0u32;
-                for i in 0..n.max(0) as usize {
-                    let at = iovs as u32 as usize + 8 * i;
-                    let data = mem.data(&caller);
-                    let (Some(ptr), Some(len)) = (read_u32(data, at), read_u32(data, at + 4))
-                    else {
-                        return ERRNO_FAULT;
-                    };
-                    let mut buf = vec![0u8; len as usize];
+                for (ptr, len) in vecs {
+                    let mut buf = vec![0u8; len];
                     let got = match caller.data_mut().stdin.read(&mut buf) {
                         Ok(k) => k,
                         Err(_) => return ERRNO_IO,
                     };
-                    let Some(dst) = mem
-                        .data_mut(&mut caller)
-                        .get_mut(ptr as usize..ptr as usize + got)
-                    else {
+                    let Some(dst) = mem.data_mut(&mut caller).get_mut(ptr..ptr + got) else {
                         return ERRNO_FAULT;
                     };
                     dst.copy_from_slice(&buf[..got]);
                     total += got as u32;
-                    if got < len as usize {
+                    if got < len {
                         break;
                     }
                 }
-                match mem
-                    .data_mut(&mut caller)
-                    .get_mut(read as u32 as usize..read as u32 as usize + 4)
-                {
-                    Some(slot) => {
-                        slot.copy_from_slice(&total.to_le_bytes());
-                        ERRNO_SUCCESS
-                    }
-                    None => ERRNO_FAULT,
-                }
+                store_u32(&mem, &mut caller, read, total)
             },
         )
         .map_err(|e| RunError::Module(e.to_string()))?;
