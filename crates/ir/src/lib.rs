@@ -15,18 +15,22 @@
 //!   and globals. This is what lambda lifting produces and what codegen needs.
 //!
 //! [`verify::verify`] checks the invariants of either shape.
+//!
+//! Classes live in their own arena ([`ClassId`]); a method is a [`Function`] with
+//! `method_of` set, listed in its class's `methods` (not in `Program::functions`).
 
 pub mod print;
 pub mod verify;
 pub mod visit;
 
 use id_arena::{Arena, Id};
-use std::fmt;
 
 /// A variable: global, parameter or local.
 pub type VarId = Id<Var>;
-/// A function, top-level or nested.
+/// A function, top-level or nested, or a method.
 pub type FuncId = Id<Function>;
+/// A user-defined class.
+pub type ClassId = Id<Class>;
 
 /// A byte range `start..end` of the source file an IR node came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -54,32 +58,34 @@ pub enum Type {
     Int,
     /// `True` or `False`.
     Bool,
+    /// Immutable string of ASCII characters.
+    Str,
     /// The type of `None` (written `<None>` in the manual).
     None,
+    /// The type of `[]` (written `<Empty>` in the manual).
+    Empty,
     /// The root of the class hierarchy.
     Object,
+    /// A user-defined class.
+    Class(ClassId),
+    /// `[T]`
+    List(Box<Type>),
     /// A heap cell holding one value of the inner type: `x.value` reads it,
     /// `x.value = e` writes it. Introduced by the boxing pass (assignment conversion).
     Ref(Box<Type>),
 }
 
 impl Type {
-    /// Whether a value of type `self` may be stored where `target` is expected
-    /// (manual 5.2, "assignment compatibility" `T1 <=a T2`).
-    pub fn is_assignable_to(&self, target: &Type) -> bool {
-        if self == target || *target == Type::Object {
-            return true;
-        }
-        match self {
-            Type::None => !matches!(target, Type::Int | Type::Bool),
-            _ => false,
-        }
-    }
-
     /// Whether values of this type are references (pointers into linear memory, `None`
     /// being 0) rather than unboxed `int`/`bool`.
     pub fn is_reference(&self) -> bool {
         !matches!(self, Type::Int | Type::Bool)
+    }
+
+    /// Whether `None` may be stored in a variable of this type (every type but the
+    /// special classes `int`, `bool` and `str`).
+    pub fn admits_none(&self) -> bool {
+        !matches!(self, Type::Int | Type::Bool | Type::Str)
     }
 
     /// The content type of a `Ref` cell.
@@ -89,44 +95,43 @@ impl Type {
             _ => None,
         }
     }
-}
 
-impl fmt::Display for Type {
-    /// The manual's spelling: `int`, `bool`, `<None>`, `object`; cells as `Ref[T]`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// The element type of a list type.
+    pub fn elem(&self) -> Option<&Type> {
         match self {
-            Type::Int => write!(f, "int"),
-            Type::Bool => write!(f, "bool"),
-            Type::None => write!(f, "<None>"),
-            Type::Object => write!(f, "object"),
-            Type::Ref(t) => write!(f, "Ref[{t}]"),
+            Type::List(t) => Some(t),
+            _ => None,
         }
     }
 }
 
 /// A constant: the literals of variable initialisers (manual 4, `literal`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Const {
     None,
     Bool(bool),
     Int(i32),
+    /// A string literal's value (escapes applied).
+    Str(String),
 }
 
 impl Const {
     /// The static type of the constant.
-    pub fn ty(self) -> Type {
+    pub fn ty(&self) -> Type {
         match self {
             Const::None => Type::None,
             Const::Bool(_) => Type::Bool,
             Const::Int(_) => Type::Int,
+            Const::Str(_) => Type::Str,
         }
     }
 
-    /// The default value of a variable of type `ty` (0, False or None).
+    /// The default value of a variable of type `ty` (0, False, "" or None).
     pub fn zero(ty: &Type) -> Const {
         match ty {
             Type::Int => Const::Int(0),
             Type::Bool => Const::Bool(false),
+            Type::Str => Const::Str(String::new()),
             _ => Const::None,
         }
     }
@@ -154,11 +159,13 @@ pub struct VarDef {
     pub init: Const,
 }
 
-/// A function.
+/// A function or method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
     /// Source name (`g`), or a lifted name (`f$g`) that no source name can take.
     pub name: String,
+    /// The class of a method (whose first parameter is `self`); `None` for functions.
+    pub method_of: Option<ClassId>,
     /// Parameters, in order.
     pub params: Vec<VarId>,
     /// Declared return type (`<None>` when no `->` is written).
@@ -175,9 +182,38 @@ pub struct Function {
     pub span: Span,
 }
 
+/// An attribute of a class, with its initial value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attr {
+    /// The attribute's name.
+    pub name: String,
+    /// Its declared type.
+    pub ty: Type,
+    /// Its value in a new object.
+    pub init: Const,
+}
+
+/// A user-defined class (manual 2.4, 5.2 "class definitions").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Class {
+    /// The class name.
+    pub name: String,
+    /// The superclass; `None` for a direct subclass of `object`.
+    pub parent: Option<ClassId>,
+    /// Attributes defined in this class (inherited ones are the parent's).
+    pub attrs: Vec<Attr>,
+    /// Methods defined in this class, in order.
+    pub methods: Vec<FuncId>,
+    /// The source span of the class name.
+    pub span: Span,
+}
+
 /// A whole program.
 #[derive(Debug, Clone, Default)]
 pub struct Program {
+    /// Every class, in declaration order (a superclass always comes first).
+    pub classes: Arena<Class>,
+
     /// Every variable ever created (some may be unused after passes).
     pub vars: Arena<Var>,
     /// Every function ever created; only those reachable from `functions` (and their
@@ -207,6 +243,13 @@ pub enum Stmt {
     },
     /// `while cond: body`
     While { cond: Expr, body: Vec<Stmt> },
+    /// `for target in iter: body`: `iter` (a list or string) is evaluated once; before
+    /// each iteration its length is read again (manual 2.8.2).
+    For {
+        target: Place,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
     /// `return` / `return value`.
     Return { value: Option<Expr>, span: Span },
 }
@@ -218,6 +261,10 @@ pub enum Place {
     Var(VarId),
     /// The content of a `Ref` cell: `cell.value`.
     RefValue(Expr),
+    /// `object.name`
+    Attr(Expr, String),
+    /// `list[index]`
+    Index(Expr, Expr),
 }
 
 /// A typed expression.
@@ -292,11 +339,15 @@ impl BinOp {
     }
 }
 
-/// Functions of the runtime (manual 2.8.6) that the subset uses.
+/// Functions of the runtime (manual 2.8.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Builtin {
-    /// `print(x)` for `int` and `bool`.
+    /// `print(x)`: `int`, `bool` and `str` print; anything else is an invalid argument.
     Print,
+    /// `len(x)`: the length of a string or list; anything else is an invalid argument.
+    Len,
+    /// `input()`: the next line of standard input with its newline, `""` at the end.
+    Input,
 }
 
 impl Builtin {
@@ -304,6 +355,8 @@ impl Builtin {
     pub fn name(self) -> &'static str {
         match self {
             Builtin::Print => "print",
+            Builtin::Len => "len",
+            Builtin::Input => "input",
         }
     }
 }
@@ -325,6 +378,17 @@ pub enum ExprKind {
     Call(FuncId, Vec<Expr>),
     /// A call of a runtime function.
     Builtin(Builtin, Vec<Expr>),
+    /// `[e1, e2, ...]`, of type `[T]` or `<Empty>`.
+    List(Vec<Expr>),
+    /// `e[i]` on a list or a string.
+    Index(Box<Expr>, Box<Expr>),
+    /// `e.name`: an attribute of an object.
+    Attr(Box<Expr>, String),
+    /// `e.name(args)`: a method call, dispatched on the object's dynamic class.
+    MethodCall(Box<Expr>, String, Vec<Expr>),
+    /// `C()`: a new object of class `C` (`None`: of `object`), its attributes set to
+    /// their initial values, then `__init__` called.
+    New(Option<ClassId>),
     /// A fresh `Ref` cell (type `Ref[T]`) holding the zero value of `T`.
     RefNew,
     /// `cell.value`: the content of a cell.
@@ -339,7 +403,8 @@ impl Expr {
 
     /// A constant.
     pub fn constant(c: Const, span: Span) -> Expr {
-        Expr::new(ExprKind::Const(c), c.ty(), span)
+        let ty = c.ty();
+        Expr::new(ExprKind::Const(c), ty, span)
     }
 
     /// A read of variable `v` of type `ty`.
@@ -370,11 +435,21 @@ impl Program {
         Expr::var(v, self.vars[v].ty.clone(), span)
     }
 
-    /// All functions of the program (top-level ones and their nested ones, at any
-    /// depth), parents before children, in source order.
+    /// Every function and method that is not nested: top-level functions, then the
+    /// methods of each class.
+    pub fn roots(&self) -> Vec<FuncId> {
+        let mut roots = self.functions.clone();
+        for (_, c) in self.classes.iter() {
+            roots.extend(c.methods.iter().copied());
+        }
+        roots
+    }
+
+    /// All functions of the program (top-level ones, methods, and their nested ones at
+    /// any depth), parents before children, in source order.
     pub fn all_functions(&self) -> Vec<FuncId> {
         let mut out = Vec::new();
-        let mut stack: Vec<FuncId> = self.functions.iter().rev().copied().collect();
+        let mut stack: Vec<FuncId> = self.roots().into_iter().rev().collect();
         while let Some(f) = stack.pop() {
             out.push(f);
             stack.extend(self.funcs[f].nested.iter().rev().copied());
@@ -394,22 +469,127 @@ impl Program {
         false
     }
 
-    /// The nesting depth of `f`: 0 for top-level functions.
-    pub fn depth(&self, f: FuncId) -> usize {
-        let mut d = 0;
-        let mut cur = self.funcs[f].parent;
-        while let Some(c) = cur {
-            d += 1;
-            cur = self.funcs[c].parent;
-        }
-        d
-    }
-
     /// Whether no function is nested (the postcondition of lambda lifting).
     pub fn is_flat(&self) -> bool {
-        self.functions
+        self.roots()
             .iter()
             .all(|&f| self.funcs[f].nested.is_empty())
+    }
+
+    /// The manual's spelling of a type: `int`, `<None>`, `[A]`; cells as `Ref[T]`.
+    pub fn show(&self, t: &Type) -> String {
+        match t {
+            Type::Int => "int".into(),
+            Type::Bool => "bool".into(),
+            Type::Str => "str".into(),
+            Type::None => "<None>".into(),
+            Type::Empty => "<Empty>".into(),
+            Type::Object => "object".into(),
+            Type::Class(c) => self.classes[*c].name.clone(),
+            Type::List(e) => format!("[{}]", self.show(e)),
+            Type::Ref(e) => format!("Ref[{}]", self.show(e)),
+        }
+    }
+
+    /// The classes from `c` up its superclass chain (`object` not included).
+    pub fn ancestry(&self, c: ClassId) -> Vec<ClassId> {
+        let mut out = vec![c];
+        let mut cur = self.classes[c].parent;
+        while let Some(p) = cur {
+            out.push(p);
+            cur = self.classes[p].parent;
+        }
+        out
+    }
+
+    /// Subtyping `a <= b` (manual 5.2): reflexive, every type below `object`, class
+    /// inheritance.
+    pub fn is_subtype(&self, a: &Type, b: &Type) -> bool {
+        if a == b || *b == Type::Object {
+            return true;
+        }
+        match (a, b) {
+            (Type::Class(x), Type::Class(y)) => self.ancestry(*x).contains(y),
+            _ => false,
+        }
+    }
+
+    /// Assignment compatibility `a <=a b` (manual 5.2): subtyping, `<None>` into any
+    /// type but `int`/`bool`/`str`, `<Empty>` into any list, `[<None>]` into `[T]` if
+    /// `<None> <=a T`.
+    pub fn is_assignable(&self, a: &Type, b: &Type) -> bool {
+        if self.is_subtype(a, b) {
+            return true;
+        }
+        match (a, b) {
+            (Type::None, _) => b.admits_none(),
+            (Type::Empty, Type::List(_)) => true,
+            (Type::List(x), Type::List(y)) => **x == Type::None && y.admits_none(),
+            _ => false,
+        }
+    }
+
+    /// The least upper bound of two types (manual 5.2, `join`).
+    pub fn join(&self, a: &Type, b: &Type) -> Type {
+        if self.is_assignable(a, b) {
+            return b.clone();
+        }
+        if self.is_assignable(b, a) {
+            return a.clone();
+        }
+        if let (Type::Class(x), Type::Class(y)) = (a, b) {
+            let ys = self.ancestry(*y);
+            if let Some(common) = self.ancestry(*x).into_iter().find(|c| ys.contains(c)) {
+                return Type::Class(common);
+            }
+        }
+        Type::Object
+    }
+
+    /// The attributes of class `c`, inherited ones first: their layout order.
+    pub fn all_attrs(&self, c: ClassId) -> Vec<&Attr> {
+        let mut chain = self.ancestry(c);
+        chain.reverse();
+        chain
+            .iter()
+            .flat_map(|k| self.classes[*k].attrs.iter())
+            .collect()
+    }
+
+    /// The position (in layout order) and definition of attribute `name` of `c`.
+    pub fn attr(&self, c: ClassId, name: &str) -> Option<(usize, &Attr)> {
+        self.all_attrs(c)
+            .into_iter()
+            .enumerate()
+            .find(|(_, a)| a.name == name)
+    }
+
+    /// The dispatch table of class `c`: method names and implementations, by slot.
+    /// Slot 0 is `__init__` (`None`: `object`'s, which does nothing); an override keeps
+    /// the slot of the method it overrides; new methods are appended.
+    pub fn vtable(&self, c: ClassId) -> Vec<(String, Option<FuncId>)> {
+        let mut table = vec![("__init__".to_string(), None)];
+        let mut chain = self.ancestry(c);
+        chain.reverse();
+        for k in chain {
+            for &m in &self.classes[k].methods {
+                let name = self.funcs[m].name.clone();
+                match table.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = Some(m),
+                    None => table.push((name, Some(m))),
+                }
+            }
+        }
+        table
+    }
+
+    /// The slot and implementation of method `name` in class `c`.
+    pub fn method(&self, c: ClassId, name: &str) -> Option<(usize, Option<FuncId>)> {
+        self.vtable(c)
+            .into_iter()
+            .enumerate()
+            .find(|(_, (n, _))| n == name)
+            .map(|(i, (_, f))| (i, f))
     }
 }
 

@@ -10,9 +10,12 @@
 //! then locals, then nested functions) every entity gets its hint unless that is taken
 //! in the scope, is a keyword or builtin, or is the printed name of an outer entity the
 //! function (or a function nested in it) refers to; then a numeric suffix is added.
-//! `global` and `nonlocal` declarations are derived from the assignments.
+//! `global` and `nonlocal` declarations are derived from the assignments. Class types
+//! in annotations are quoted (`"A"`), so that CPython need not know the class yet.
 
-use crate::{BinOp, Const, Expr, ExprKind, FuncId, Place, Program, Stmt, Type, UnOp, VarId};
+use crate::{
+    BinOp, ClassId, Const, Expr, ExprKind, FuncId, Place, Program, Stmt, Type, UnOp, VarId,
+};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
@@ -39,6 +42,7 @@ const RESERVED: &[&str] = &[
 enum Entity {
     Var(VarId),
     Func(FuncId),
+    Class(ClassId),
     RefClass,
 }
 
@@ -99,6 +103,9 @@ impl Names {
         for &f in &p.functions {
             global.push((Entity::Func(f), &p.funcs[f].name));
         }
+        for (c, class) in p.classes.iter() {
+            global.push((Entity::Class(c), &class.name));
+        }
         // Source names first, so that synthesized ones give way to them.
         global.sort_by_key(|(_, n)| n.contains('$'));
         if uses_ref(p) {
@@ -109,8 +116,15 @@ impl Names {
             taken.insert(n.clone());
             names.map.insert(e, n);
         }
+        // Methods keep their names: they live in their class's namespace.
+        for (_, class) in p.classes.iter() {
+            for &m in &class.methods {
+                let n = names.hint(&p.funcs[m].name);
+                names.map.insert(Entity::Func(m), n);
+            }
+        }
         let refs = references(p);
-        for &f in &p.functions {
+        for f in p.roots() {
             names.assign_scope(p, f, &refs);
         }
         names
@@ -153,7 +167,7 @@ fn uses_ref(p: &Program) -> bool {
 /// to (variables and functions declared outside it, and the `Ref` class).
 fn references(p: &Program) -> HashMap<FuncId, HashSet<Entity>> {
     let mut out = HashMap::new();
-    for &f in &p.functions {
+    for f in p.roots() {
         collect_refs(p, f, &mut out);
     }
     out
@@ -173,17 +187,14 @@ fn collect_refs(
         ExprKind::Call(g, _) => {
             set.insert(Entity::Func(*g));
         }
+        ExprKind::New(Some(c)) => {
+            set.insert(Entity::Class(*c));
+        }
         _ => {}
     });
-    crate::visit::stmts_pre(&func.body, &mut |s| {
-        if let Stmt::Assign { targets, .. } = s {
-            for t in targets {
-                if let Place::Var(v) = t {
-                    set.insert(Entity::Var(*v));
-                }
-            }
-        }
-    });
+    for v in crate::visit::assigned_vars(&func.body) {
+        set.insert(Entity::Var(v));
+    }
     let own_vars = func.params.iter().chain(func.locals.iter().map(|d| &d.var));
     if own_vars
         .clone()
@@ -225,7 +236,10 @@ impl Printer<'_> {
         match t {
             Type::Int => "int".into(),
             Type::Bool => "bool".into(),
-            Type::None | Type::Object => "object".into(),
+            Type::Str => "str".into(),
+            Type::None | Type::Empty | Type::Object => "object".into(),
+            Type::Class(c) => format!("\"{}\"", self.names.get(Entity::Class(*c))),
+            Type::List(e) => format!("[{}]", self.ty(e)),
             Type::Ref(_) => self.names.get(Entity::RefClass).to_string(),
         }
     }
@@ -246,12 +260,31 @@ impl Printer<'_> {
             self.line(1, "value: object = None");
             self.out.push('\n');
         }
+        for (c, class) in p.classes.iter() {
+            let parent = match class.parent {
+                Some(k) => self.names.get(Entity::Class(k)).to_string(),
+                None => "object".into(),
+            };
+            let header = format!("class {}({parent}):", self.names.get(Entity::Class(c)));
+            self.line(0, &header);
+            for a in &class.attrs {
+                let text = format!("{}: {} = {}", a.name, self.ty(&a.ty), constant(&a.init));
+                self.line(1, &text);
+            }
+            for &m in &class.methods {
+                self.function(m, 1);
+            }
+            if class.attrs.is_empty() && class.methods.is_empty() {
+                self.line(1, "pass");
+            }
+            self.out.push('\n');
+        }
         for d in &p.globals {
             let text = format!(
                 "{}: {} = {}",
                 self.var(d.var),
                 self.ty(&p.vars[d.var].ty),
-                constant(d.init)
+                constant(&d.init)
             );
             self.line(0, &text);
         }
@@ -283,19 +316,13 @@ impl Printer<'_> {
         // `global` / `nonlocal` declarations, derived from the assignments.
         let mut globals = Vec::new();
         let mut nonlocals = Vec::new();
-        crate::visit::stmts_pre(&func.body, &mut |s| {
-            if let Stmt::Assign { targets, .. } = s {
-                for t in targets {
-                    if let Place::Var(v) = t {
-                        match p.vars[*v].owner {
-                            None if !globals.contains(v) => globals.push(*v),
-                            Some(o) if o != f && !nonlocals.contains(v) => nonlocals.push(*v),
-                            _ => {}
-                        }
-                    }
-                }
+        for v in crate::visit::assigned_vars(&func.body) {
+            match p.vars[v].owner {
+                None => globals.push(v),
+                Some(o) if o != f => nonlocals.push(v),
+                _ => {}
             }
-        });
+        }
         for v in globals {
             let text = format!("global {}", self.var(v));
             self.line(depth + 1, &text);
@@ -309,7 +336,7 @@ impl Printer<'_> {
                 "{}: {} = {}",
                 self.var(d.var),
                 self.ty(&p.vars[d.var].ty),
-                constant(d.init)
+                constant(&d.init)
             );
             self.line(depth + 1, &text);
         }
@@ -347,11 +374,7 @@ impl Printer<'_> {
             Stmt::Assign { targets, value } => {
                 let mut t = String::new();
                 for target in targets {
-                    let lhs = match target {
-                        Place::Var(v) => self.var(*v).to_string(),
-                        Place::RefValue(cell) => format!("{}.value", self.expr(cell, 9)),
-                    };
-                    write!(t, "{lhs} = ").unwrap();
+                    write!(t, "{} = ", self.place(target)).unwrap();
                 }
                 t.push_str(&self.expr(value, 0));
                 self.line(depth, &t);
@@ -383,6 +406,11 @@ impl Printer<'_> {
                 self.line(depth, &format!("while {c}:"));
                 self.nonempty_block(body, depth + 1, f);
             }
+            Stmt::For { target, iter, body } => {
+                let text = format!("for {} in {}:", self.place(target), self.expr(iter, 0));
+                self.line(depth, &text);
+                self.nonempty_block(body, depth + 1, f);
+            }
             Stmt::Return { value, .. } => match value {
                 Some(v) => {
                     let t = format!("return {}", self.expr(v, 0));
@@ -393,13 +421,22 @@ impl Printer<'_> {
         }
     }
 
+    fn place(&self, p: &Place) -> String {
+        match p {
+            Place::Var(v) => self.var(*v).to_string(),
+            Place::RefValue(cell) => format!("{}.value", self.expr(cell, 9)),
+            Place::Attr(obj, name) => format!("{}.{name}", self.expr(obj, 9)),
+            Place::Index(list, index) => format!("{}[{}]", self.expr(list, 9), self.expr(index, 0)),
+        }
+    }
+
     /// Prints `e` in a context that needs precedence at least `ctx` (manual 4.1:
     /// 1 if-else, 2 or, 3 and, 4 not, 5 comparisons, 6 + -, 7 * // %, 8 unary -,
     /// 9 atoms and postfix).
     fn expr(&self, e: &Expr, ctx: u8) -> String {
         let (prec, text) = match &e.kind {
             ExprKind::Const(c) => {
-                let t = constant(*c);
+                let t = constant(c);
                 (if t.starts_with('-') { 8 } else { 9 }, t)
             }
             ExprKind::Var(v) => (9, self.var(*v).to_string()),
@@ -432,6 +469,15 @@ impl Printer<'_> {
             ExprKind::Builtin(b, args) => (9, format!("{}({})", b.name(), self.args(args))),
             ExprKind::RefNew => (9, format!("{}()", self.names.get(Entity::RefClass))),
             ExprKind::RefGet(a) => (9, format!("{}.value", self.expr(a, 9))),
+            ExprKind::List(items) => (9, format!("[{}]", self.args(items))),
+            ExprKind::Index(a, i) => (9, format!("{}[{}]", self.expr(a, 9), self.expr(i, 0))),
+            ExprKind::Attr(a, name) => (9, format!("{}.{name}", self.expr(a, 9))),
+            ExprKind::MethodCall(a, name, args) => (
+                9,
+                format!("{}.{name}({})", self.expr(a, 9), self.args(args)),
+            ),
+            ExprKind::New(Some(c)) => (9, format!("{}()", self.names.get(Entity::Class(*c)))),
+            ExprKind::New(None) => (9, "object()".into()),
         };
         if prec < ctx {
             format!("({text})")
@@ -459,11 +505,25 @@ fn binop_prec(op: BinOp) -> u8 {
 }
 
 /// The source text of a constant.
-pub fn constant(c: Const) -> String {
+pub fn constant(c: &Const) -> String {
     match c {
         Const::None => "None".into(),
         Const::Bool(true) => "True".into(),
         Const::Bool(false) => "False".into(),
         Const::Int(i) => i.to_string(),
+        Const::Str(s) => {
+            let mut out = String::from("\"");
+            for ch in s.chars() {
+                match ch {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
     }
 }

@@ -9,22 +9,48 @@ use crate::{Expr, ExprKind, Place, Stmt};
 /// The direct subexpressions of `e`, in evaluation order.
 pub fn children(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
-        ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew => vec![],
-        ExprKind::Unary(_, a) | ExprKind::RefGet(a) => vec![a],
-        ExprKind::Binary(_, a, b) => vec![a, b],
+        ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew | ExprKind::New(_) => vec![],
+        ExprKind::Unary(_, a) | ExprKind::RefGet(a) | ExprKind::Attr(a, _) => vec![a],
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => vec![a, b],
         ExprKind::IfExpr(c, a, b) => vec![c, a, b],
-        ExprKind::Call(_, args) | ExprKind::Builtin(_, args) => args.iter().collect(),
+        ExprKind::Call(_, args) | ExprKind::Builtin(_, args) | ExprKind::List(args) => {
+            args.iter().collect()
+        }
+        ExprKind::MethodCall(obj, _, args) => std::iter::once(&**obj).chain(args.iter()).collect(),
     }
 }
 
 /// The direct subexpressions of `e`, mutably, in evaluation order.
 pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
     match &mut e.kind {
-        ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew => vec![],
-        ExprKind::Unary(_, a) | ExprKind::RefGet(a) => vec![a],
-        ExprKind::Binary(_, a, b) => vec![a, b],
+        ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew | ExprKind::New(_) => vec![],
+        ExprKind::Unary(_, a) | ExprKind::RefGet(a) | ExprKind::Attr(a, _) => vec![a],
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => vec![a, b],
         ExprKind::IfExpr(c, a, b) => vec![c, a, b],
-        ExprKind::Call(_, args) | ExprKind::Builtin(_, args) => args.iter_mut().collect(),
+        ExprKind::Call(_, args) | ExprKind::Builtin(_, args) | ExprKind::List(args) => {
+            args.iter_mut().collect()
+        }
+        ExprKind::MethodCall(obj, _, args) => {
+            std::iter::once(&mut **obj).chain(args.iter_mut()).collect()
+        }
+    }
+}
+
+/// The operands of a place, in evaluation order.
+pub fn place_exprs(p: &Place) -> Vec<&Expr> {
+    match p {
+        Place::Var(_) => vec![],
+        Place::RefValue(e) | Place::Attr(e, _) => vec![e],
+        Place::Index(a, b) => vec![a, b],
+    }
+}
+
+/// The operands of a place, mutably, in evaluation order.
+pub fn place_exprs_mut(p: &mut Place) -> Vec<&mut Expr> {
+    match p {
+        Place::Var(_) => vec![],
+        Place::RefValue(e) | Place::Attr(e, _) => vec![e],
+        Place::Index(a, b) => vec![a, b],
     }
 }
 
@@ -52,13 +78,16 @@ pub fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
         Stmt::Assign { targets, value } => {
             let mut v = vec![value];
             for t in targets {
-                if let Place::RefValue(e) = t {
-                    v.push(e);
-                }
+                v.extend(place_exprs(t));
             }
             v
         }
         Stmt::If { cond, .. } | Stmt::While { cond, .. } => vec![cond],
+        Stmt::For { target, iter, .. } => {
+            let mut v = vec![iter];
+            v.extend(place_exprs(target));
+            v
+        }
         Stmt::Return { value, .. } => value.iter().collect(),
     }
 }
@@ -67,7 +96,7 @@ pub fn stmt_exprs(s: &Stmt) -> Vec<&Expr> {
 pub fn stmt_blocks(s: &Stmt) -> Vec<&Vec<Stmt>> {
     match s {
         Stmt::If { then_, else_, .. } => vec![then_, else_],
-        Stmt::While { body, .. } => vec![body],
+        Stmt::While { body, .. } | Stmt::For { body, .. } => vec![body],
         _ => vec![],
     }
 }
@@ -80,6 +109,30 @@ pub fn stmts_pre(stmts: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
             stmts_pre(b, f);
         }
     }
+}
+
+/// Calls `f` on every assignment target in `stmts` (of assignments and `for` loops),
+/// nested statements included, in order.
+pub fn targets_pre(stmts: &[Stmt], f: &mut dyn FnMut(&Place)) {
+    stmts_pre(stmts, &mut |s| match s {
+        Stmt::Assign { targets, .. } => targets.iter().for_each(&mut *f),
+        Stmt::For { target, .. } => f(target),
+        _ => {}
+    });
+}
+
+/// Variables assigned in `stmts` (by assignments or `for` loops), nested statements
+/// included, in order of first assignment, once each.
+pub fn assigned_vars(stmts: &[Stmt]) -> Vec<crate::VarId> {
+    let mut out = Vec::new();
+    targets_pre(stmts, &mut |t| {
+        if let Place::Var(v) = t {
+            if !out.contains(v) {
+                out.push(*v);
+            }
+        }
+    });
+    out
 }
 
 /// Calls `f` on every expression node in `stmts` (nested statements included),
@@ -101,11 +154,19 @@ pub fn rewrite(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr), g: &mut dyn FnM
             Stmt::Assign { targets, value } => {
                 expr_post_mut(value, f);
                 for t in targets {
-                    if let Place::RefValue(e) = t {
+                    for e in place_exprs_mut(t) {
                         expr_post_mut(e, f);
                     }
                     g(t);
                 }
+            }
+            Stmt::For { target, iter, body } => {
+                expr_post_mut(iter, f);
+                for e in place_exprs_mut(target) {
+                    expr_post_mut(e, f);
+                }
+                g(target);
+                rewrite(body, f, g);
             }
             Stmt::If { cond, then_, else_ } => {
                 expr_post_mut(cond, f);

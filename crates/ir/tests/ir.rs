@@ -9,6 +9,7 @@ fn nested() -> Program {
     let mut p = Program::default();
     let f = p.funcs.alloc(Function {
         name: "f".into(),
+        method_of: None,
         params: vec![],
         ret: Type::Int,
         locals: vec![],
@@ -80,7 +81,7 @@ fn verifier_reports_type_and_scope_errors() {
     );
     assert!(
         errs.iter()
-            .any(|e| e.contains("assigns int to a place of type bool")),
+            .any(|e| e.contains("assignment: int is not assignable to bool")),
         "{errs:?}"
     );
     assert!(
