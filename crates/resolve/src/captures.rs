@@ -20,7 +20,7 @@
 //!   time", 2002); non-recursive functions take one step.
 
 use crate::CallGraph;
-use chocopy_ir::{visit, ExprKind, FuncId, Place, Program, Stmt, VarId};
+use chocopy_ir::{visit, ExprKind, FuncId, Program, Stmt, VarId};
 use std::collections::{BTreeSet, HashMap};
 
 /// The results of the capture analysis of one program.
@@ -47,16 +47,10 @@ fn uses(body: &[Stmt]) -> (BTreeSet<VarId>, BTreeSet<VarId>) {
             used.insert(v);
         }
     });
-    visit::stmts_pre(body, &mut |s| {
-        if let Stmt::Assign { targets, .. } = s {
-            for t in targets {
-                if let Place::Var(v) = t {
-                    used.insert(*v);
-                    written.insert(*v);
-                }
-            }
-        }
-    });
+    for v in visit::assigned_vars(body) {
+        used.insert(v);
+        written.insert(v);
+    }
     (used, written)
 }
 

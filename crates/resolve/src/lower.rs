@@ -1,13 +1,13 @@
 //! Lowering of the typed AST to IR: scopes, name resolution and type checking.
 //!
-//! Follows the ChocoPy reference manual v2.2: scoping of chapter 5.1 (global scope
+//! Follows the ChocoPy reference manual v2.2: scoping of chapter 5.1 (a global scope
 //! with the predefined `print`, `len`, `input`, `object`, `int`, `bool`, `str`;
 //! function scopes holding parameters, local variables, nested functions and `global`
 //! / `nonlocal` declarations; reads see enclosing scopes, assignments only the current
-//! one) and the typing rules of 5.2 for the compiled subset. Error messages are the
-//! reference implementation's (as in `shared/conformance/berkeley/pa2`). Analysis
-//! goes on after an error: an ill-typed expression gets type `object`, as in the
-//! reference.
+//! one; class bodies are not scopes for names) and every typing rule of 5.2. Error
+//! messages are the reference implementation's (as in
+//! `shared/conformance/berkeley/pa2`). Analysis goes on after an error: an ill-typed
+//! expression gets type `object`, as in the reference.
 //!
 //! Precondition: a tree without syntax errors (a tree with errors lowers without
 //! panicking, but its diagnostics may be noise). Postcondition, when no error is
@@ -15,12 +15,34 @@
 
 use crate::SemanticError;
 use chocopy_ir::{
-    BinOp, Builtin, Const, Expr, ExprKind, FuncId, Function, Place, Program, Span, Stmt, Type,
-    UnOp, VarDef, VarId,
+    Attr, BinOp, Builtin, Class, ClassId, Const, Expr, ExprKind, FuncId, Function, Place, Program,
+    Span, Stmt, Type, UnOp, VarDef, VarId,
 };
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
 use std::collections::{HashMap, HashSet};
+
+/// A class a name can denote: a predefined one or a user class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClassRef {
+    Object,
+    Int,
+    Bool,
+    Str,
+    User(ClassId),
+}
+
+impl ClassRef {
+    fn ty(self) -> Type {
+        match self {
+            ClassRef::Object => Type::Object,
+            ClassRef::Int => Type::Int,
+            ClassRef::Bool => Type::Bool,
+            ClassRef::Str => Type::Str,
+            ClassRef::User(c) => Type::Class(c),
+        }
+    }
+}
 
 /// What a name is bound to in a scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,10 +50,7 @@ enum Binding {
     Var(VarId),
     Func(FuncId),
     Builtin(Builtin),
-    /// A predefined class (`object`, `int`, `bool`, `str`).
-    Class(&'static str),
-    /// A predefined function the subset does not compile yet (`len`, `input`).
-    Unsupported(&'static str),
+    Class(ClassRef),
 }
 
 struct Scope {
@@ -51,6 +70,8 @@ pub fn lower(file: &ast::SourceFile) -> (Program, Vec<SemanticError>) {
         errors: Vec::new(),
         scopes: Vec::new(),
         defs: HashMap::new(),
+        pending: HashMap::new(),
+        class_defs: HashMap::new(),
     };
     l.program(file);
     (l.prog, l.errors)
@@ -61,6 +82,10 @@ struct Lowerer {
     errors: Vec<SemanticError>,
     scopes: Vec<Scope>,
     defs: HashMap<FuncId, ast::FuncDef>,
+    /// Every class of the program by name (the first of duplicates), bound or not.
+    pending: HashMap<String, ClassId>,
+    /// The class created for each class definition.
+    class_defs: HashMap<ast::ClassDef, ClassId>,
 }
 
 fn span_of(r: TextRange) -> Span {
@@ -92,9 +117,12 @@ fn node_span(n: &impl AstNode) -> Span {
     span_of(trimmed(n.syntax()))
 }
 
-fn is_class_name(name: &str) -> bool {
-    matches!(name, "object" | "int" | "bool" | "str")
+fn token_span(t: &SyntaxToken) -> Span {
+    span_of(t.text_range())
 }
+
+/// A function signature: parameter types and return type.
+type Signature = (Vec<Type>, Type);
 
 impl Lowerer {
     fn error(&mut self, span: Span, message: impl Into<String>) {
@@ -104,8 +132,8 @@ impl Lowerer {
         });
     }
 
-    fn unsupported(&mut self, span: Span, what: &str) {
-        self.error(span, format!("Not supported by chocopy-wasm yet: {what}"));
+    fn show(&self, t: &Type) -> String {
+        self.prog.show(t)
     }
 
     fn current(&mut self) -> &mut Scope {
@@ -119,11 +147,19 @@ impl Lowerer {
             .find_map(|s| s.names.get(name).copied())
     }
 
+    fn global(&self, name: &str) -> Option<Binding> {
+        self.scopes[0].names.get(name).copied()
+    }
+
+    fn is_class_name(&self, name: &str) -> bool {
+        matches!(self.global(name), Some(Binding::Class(_)))
+    }
+
     /// Binds `name` in the current scope, reporting duplicates and, in function
     /// scopes, shadowed class names.
     fn declare(&mut self, name: &str, span: Span, b: Binding) -> bool {
         let in_function = self.current().func.is_some();
-        if in_function && is_class_name(name) {
+        if in_function && self.is_class_name(name) {
             self.error(span, format!("Cannot shadow class name: {name}"));
             return false;
         }
@@ -152,16 +188,37 @@ impl Lowerer {
             .insert("print".into(), Binding::Builtin(Builtin::Print));
         global
             .names
-            .insert("len".into(), Binding::Unsupported("len"));
+            .insert("len".into(), Binding::Builtin(Builtin::Len));
         global
             .names
-            .insert("input".into(), Binding::Unsupported("input"));
-        for c in ["object", "int", "bool", "str"] {
-            global.names.insert(c.into(), Binding::Class(c));
+            .insert("input".into(), Binding::Builtin(Builtin::Input));
+        for (name, c) in [
+            ("object", ClassRef::Object),
+            ("int", ClassRef::Int),
+            ("bool", ClassRef::Bool),
+            ("str", ClassRef::Str),
+        ] {
+            global.names.insert(name.into(), Binding::Class(c));
         }
         self.scopes.push(global);
 
         let items: Vec<ast::Item> = file.items().collect();
+        // Classes exist before any declaration: annotations anywhere may name any
+        // class. Names are bound in order, so that superclasses must come first.
+        for item in &items {
+            if let ast::Item::ClassDef(c) = item {
+                let Some(name) = c.name() else { continue };
+                let id = self.prog.classes.alloc(Class {
+                    name: name.text().to_string(),
+                    parent: None,
+                    attrs: Vec::new(),
+                    methods: Vec::new(),
+                    span: token_span(&name),
+                });
+                self.pending.entry(name.text().to_string()).or_insert(id);
+                self.class_defs.insert(c.clone(), id);
+            }
+        }
         let mut funcs = Vec::new();
         for item in &items {
             match item {
@@ -171,12 +228,17 @@ impl Lowerer {
                     }
                 }
                 ast::Item::FuncDef(f) => {
-                    if let Some(id) = self.declare_function(f, None) {
+                    if let Some(id) = self.declare_function(f, None, None) {
                         self.prog.functions.push(id);
                         funcs.push(id);
                     }
                 }
-                ast::Item::ClassDef(c) => self.unsupported(node_span(c), "class definitions"),
+                ast::Item::ClassDef(c) => {
+                    if let Some(id) = self.declare_class(c) {
+                        let methods = self.class_members(id, c);
+                        funcs.extend(methods);
+                    }
+                }
                 ast::Item::GlobalDecl(_) | ast::Item::NonlocalDecl(_) | ast::Item::Stmt(_) => {}
             }
         }
@@ -192,42 +254,166 @@ impl Lowerer {
         self.prog.main = main;
     }
 
+    /// Binds a class's name; checks the superclass (it must be a class defined before,
+    /// and not `int`, `bool` or `str`).
+    fn declare_class(&mut self, c: &ast::ClassDef) -> Option<ClassId> {
+        let id = *self.class_defs.get(c)?;
+        let name = self.prog.classes[id].name.clone();
+        let span = self.prog.classes[id].span;
+        let mut parent = None;
+        if let Some(sup) = c.superclass() {
+            let sspan = token_span(&sup);
+            match self.global(sup.text()) {
+                Some(Binding::Class(ClassRef::User(k))) => parent = Some(k),
+                Some(Binding::Class(ClassRef::Object)) => {}
+                Some(Binding::Class(_)) => self.error(
+                    sspan,
+                    format!("Cannot extend special class: {}", sup.text()),
+                ),
+                Some(_) => self.error(
+                    sspan,
+                    format!("Super-class must be a class: {}", sup.text()),
+                ),
+                None => self.error(sspan, format!("Super-class not defined: {}", sup.text())),
+            }
+        }
+        self.prog.classes[id].parent = parent;
+        if !self.declare(&name, span, Binding::Class(ClassRef::User(id))) {
+            return None;
+        }
+        Some(id)
+    }
+
+    /// The names of attributes and methods `c` inherits.
+    fn inherited(&self, c: ClassId) -> (HashMap<String, Type>, HashMap<String, Signature>) {
+        let mut attrs = HashMap::new();
+        let mut methods = HashMap::new();
+        methods.insert("__init__".to_string(), (vec![Type::Object], Type::None));
+        if let Some(p) = self.prog.classes[c].parent {
+            for a in self.prog.all_attrs(p) {
+                attrs.insert(a.name.clone(), a.ty.clone());
+            }
+            for (name, f) in self.prog.vtable(p) {
+                if let Some(f) = f {
+                    methods.insert(name, self.signature(f));
+                }
+            }
+        }
+        (attrs, methods)
+    }
+
+    fn signature(&self, f: FuncId) -> Signature {
+        let func = &self.prog.funcs[f];
+        let params = func
+            .params
+            .iter()
+            .map(|&v| self.prog.vars[v].ty.clone())
+            .collect();
+        (params, func.ret.clone())
+    }
+
+    /// Attributes and method signatures of class `c` (manual 5.2, class definitions):
+    /// returns the methods, whose bodies are lowered later.
+    fn class_members(&mut self, c: ClassId, def: &ast::ClassDef) -> Vec<FuncId> {
+        let (inherited_attrs, inherited_methods) = self.inherited(c);
+        let mut own: HashSet<String> = HashSet::new();
+        let mut methods = Vec::new();
+        let items: Vec<ast::Item> = def.body().map(|b| b.items().collect()).unwrap_or_default();
+        for item in &items {
+            match item {
+                ast::Item::VarDef(d) => {
+                    let Some(tv) = d.typed_var() else { continue };
+                    let Some(tok) = tv.name() else { continue };
+                    let name = tok.text().to_string();
+                    let span = token_span(&tok);
+                    let ty = self.type_ann(tv.ty()).unwrap_or(Type::Object);
+                    let init = self.initialiser(d, &ty);
+                    if own.contains(&name) {
+                        self.error(
+                            span,
+                            format!("Duplicate declaration of identifier in same scope: {name}"),
+                        );
+                        continue;
+                    }
+                    own.insert(name.clone());
+                    if inherited_attrs.contains_key(&name) || inherited_methods.contains_key(&name)
+                    {
+                        self.error(span, format!("Cannot re-define attribute: {name}"));
+                        continue;
+                    }
+                    if let Some(init) = init {
+                        self.prog.classes[c].attrs.push(Attr { name, ty, init });
+                    }
+                }
+                ast::Item::FuncDef(f) => {
+                    let Some(tok) = f.name() else { continue };
+                    let name = tok.text().to_string();
+                    let span = token_span(&tok);
+                    let Some(id) = self.declare_function(f, None, Some(c)) else {
+                        continue;
+                    };
+                    let (params, ret) = self.signature(id);
+                    if params.first() != Some(&Type::Class(c)) {
+                        self.error(
+                            span,
+                            format!("First parameter of the following method must be of the enclosing class: {name}"),
+                        );
+                    }
+                    if own.contains(&name) {
+                        self.error(
+                            span,
+                            format!("Duplicate declaration of identifier in same scope: {name}"),
+                        );
+                        continue;
+                    }
+                    own.insert(name.clone());
+                    if inherited_attrs.contains_key(&name) {
+                        self.error(span, format!("Cannot re-define attribute: {name}"));
+                        continue;
+                    }
+                    if let Some((iparams, iret)) = inherited_methods.get(&name) {
+                        let same = iparams.len() == params.len()
+                            && iparams[1..] == params[1..]
+                            && *iret == ret;
+                        if !same {
+                            self.error(
+                                span,
+                                format!("Method overridden with different type signature: {name}"),
+                            );
+                        }
+                    }
+                    self.prog.classes[c].methods.push(id);
+                    methods.push(id);
+                }
+                _ => {}
+            }
+        }
+        methods
+    }
+
     /// A type annotation (manual 2.7); `None` after reporting an error.
     fn type_ann(&mut self, t: Option<ast::TypeAnn>) -> Option<Type> {
-        let t = t?;
-        match &t {
+        match t? {
             ast::TypeAnn::Name(n) => {
                 let name = n.class_name()?;
-                match name.as_str() {
-                    "int" => Some(Type::Int),
-                    "bool" => Some(Type::Bool),
-                    "object" => Some(Type::Object),
-                    "str" => {
-                        self.unsupported(node_span(n), "strings");
-                        None
-                    }
+                match (self.global(&name), self.pending.get(&name)) {
+                    (Some(Binding::Class(c)), _) => Some(c.ty()),
+                    (None, Some(&c)) => Some(Type::Class(c)),
                     _ => {
                         self.error(
-                            node_span(n),
+                            node_span(&n),
                             format!("Invalid type annotation; there is no class named: {name}"),
                         );
                         None
                     }
                 }
             }
-            ast::TypeAnn::List(l) => {
-                self.unsupported(node_span(l), "lists");
-                None
-            }
+            ast::TypeAnn::List(l) => Some(Type::List(Box::new(self.type_ann(l.elem())?))),
         }
     }
 
-    /// `x: T = literal`, in the global scope (`owner` `None`) or a function's.
-    fn var_def(&mut self, d: &ast::VarDef, owner: Option<FuncId>) -> Option<VarDef> {
-        let tv = d.typed_var()?;
-        let name_tok = tv.name()?;
-        let name_span = span_of(name_tok.text_range());
-        let ty = self.type_ann(tv.ty()).unwrap_or(Type::Object);
+    /// The literal initialiser of a variable definition, checked against `ty`.
+    fn initialiser(&mut self, d: &ast::VarDef, ty: &Type) -> Option<Const> {
         let init = match d.value() {
             Some(ast::Expr::Literal(lit)) => self.literal(&lit)?,
             Some(other) => {
@@ -236,12 +422,24 @@ impl Lowerer {
             }
             None => return None,
         };
-        if !init.ty().is_assignable_to(&ty) {
-            self.error(
-                node_span(d),
-                format!("Expected type `{ty}`; got type `{}`", init.ty()),
+        if !self.prog.is_assignable(&init.ty(), ty) {
+            let msg = format!(
+                "Expected type `{}`; got type `{}`",
+                self.show(ty),
+                self.show(&init.ty())
             );
+            self.error(node_span(d), msg);
         }
+        Some(init)
+    }
+
+    /// `x: T = literal`, in the global scope (`owner` `None`) or a function's.
+    fn var_def(&mut self, d: &ast::VarDef, owner: Option<FuncId>) -> Option<VarDef> {
+        let tv = d.typed_var()?;
+        let name_tok = tv.name()?;
+        let name_span = token_span(&name_tok);
+        let ty = self.type_ann(tv.ty()).unwrap_or(Type::Object);
+        let init = self.initialiser(d, &ty).unwrap_or_else(|| Const::zero(&ty));
         let var = self.prog.new_var(name_tok.text(), ty, owner, name_span);
         self.declare(name_tok.text(), name_span, Binding::Var(var));
         Some(VarDef { var, init })
@@ -255,15 +453,21 @@ impl Lowerer {
             SyntaxKind::FALSE_KW => Const::Bool(false),
             // Out-of-range literals were reported by the lexer.
             SyntaxKind::INT_NUMBER => Const::Int(tok.text().parse::<i32>().unwrap_or(0)),
-            _ => {
-                self.unsupported(node_span(lit), "strings");
-                return None;
+            SyntaxKind::STRING | SyntaxKind::IDSTRING => {
+                Const::Str(chocopy_syntax::lexer::string_value(tok.text()))
             }
+            _ => return None,
         })
     }
 
-    /// Creates the function (signature only) and binds its name in the current scope.
-    fn declare_function(&mut self, def: &ast::FuncDef, parent: Option<FuncId>) -> Option<FuncId> {
+    /// Creates a function or method (signature only); a function's name is bound in
+    /// the current scope, a method's is not (it lives in its class).
+    fn declare_function(
+        &mut self,
+        def: &ast::FuncDef,
+        parent: Option<FuncId>,
+        method_of: Option<ClassId>,
+    ) -> Option<FuncId> {
         let name_tok = def.name()?;
         let name = name_tok.text().to_string();
         let ret = match def.ret_type() {
@@ -272,13 +476,14 @@ impl Lowerer {
         };
         let id = self.prog.funcs.alloc(Function {
             name: name.clone(),
+            method_of,
             params: Vec::new(),
             ret,
             locals: Vec::new(),
             nested: Vec::new(),
             parent,
             body: Vec::new(),
-            span: span_of(name_tok.text_range()),
+            span: token_span(&name_tok),
         });
         let mut params = Vec::new();
         for tv in def
@@ -290,12 +495,14 @@ impl Lowerer {
             let ty = self.type_ann(tv.ty()).unwrap_or(Type::Object);
             params.push(
                 self.prog
-                    .new_var(pname.text(), ty, Some(id), span_of(pname.text_range())),
+                    .new_var(pname.text(), ty, Some(id), token_span(&pname)),
             );
         }
         self.prog.funcs[id].params = params;
         self.defs.insert(id, def.clone());
-        self.declare(&name, span_of(name_tok.text_range()), Binding::Func(id));
+        if method_of.is_none() {
+            self.declare(&name, token_span(&name_tok), Binding::Func(id));
+        }
         Some(id)
     }
 
@@ -321,15 +528,15 @@ impl Lowerer {
                     }
                 }
                 ast::Item::FuncDef(g) => {
-                    if let Some(id) = self.declare_function(g, Some(f)) {
+                    if let Some(id) = self.declare_function(g, Some(f), None) {
                         self.prog.funcs[f].nested.push(id);
                         nested.push(id);
                     }
                 }
                 ast::Item::GlobalDecl(g) => {
                     let Some(tok) = g.name() else { continue };
-                    let span = span_of(tok.text_range());
-                    match self.scopes[0].names.get(tok.text()).copied() {
+                    let span = token_span(&tok);
+                    match self.global(tok.text()) {
                         Some(Binding::Var(v)) => {
                             if self.declare(tok.text(), span, Binding::Var(v)) {
                                 self.current().assignable.insert(v);
@@ -340,14 +547,14 @@ impl Lowerer {
                 }
                 ast::Item::NonlocalDecl(n) => {
                     let Some(tok) = n.name() else { continue };
-                    let span = span_of(tok.text_range());
+                    let span = token_span(&tok);
                     let depth = self.scopes.len();
                     let found = self.scopes[1..depth - 1]
                         .iter()
                         .rev()
                         .find_map(|s| s.names.get(tok.text()).copied());
                     match found {
-                        Some(Binding::Var(v)) => {
+                        Some(Binding::Var(v)) if self.prog.vars[v].owner.is_some() => {
                             if self.declare(tok.text(), span, Binding::Var(v)) {
                                 self.current().assignable.insert(v);
                             }
@@ -355,8 +562,7 @@ impl Lowerer {
                         _ => self.error(span, format!("Not a nonlocal variable: {}", tok.text())),
                     }
                 }
-                ast::Item::ClassDef(c) => self.unsupported(node_span(c), "class definitions"),
-                ast::Item::Stmt(_) => {}
+                ast::Item::ClassDef(_) | ast::Item::Stmt(_) => {}
             }
         }
         for g in nested {
@@ -369,7 +575,7 @@ impl Lowerer {
             }
         }
         let ret = self.prog.funcs[f].ret.clone();
-        if matches!(ret, Type::Int | Type::Bool) && !chocopy_ir::always_returns(&body) {
+        if matches!(ret, Type::Int | Type::Bool | Type::Str) && !chocopy_ir::always_returns(&body) {
             let name = self.prog.funcs[f].name.clone();
             let span = self.prog.funcs[f].span;
             self.error(
@@ -392,6 +598,82 @@ impl Lowerer {
         out
     }
 
+    /// Reports "Expected type `T`; got type `U`" unless `from <=a to`; returns whether
+    /// it fits.
+    fn expect_assignable(&mut self, from: &Type, to: &Type, span: Span) -> bool {
+        if self.prog.is_assignable(from, to) {
+            return true;
+        }
+        let msg = format!(
+            "Expected type `{}`; got type `{}`",
+            self.show(to),
+            self.show(from)
+        );
+        self.error(span, msg);
+        false
+    }
+
+    /// A variable assigned in the current scope (assignment or `for` target).
+    fn assigned_var(&mut self, tok: &SyntaxToken, span: Span) -> Option<VarId> {
+        let name = tok.text();
+        match self.lookup(name) {
+            Some(Binding::Var(v)) => {
+                let in_function = self.current().func.is_some();
+                if in_function && !self.current().assignable.contains(&v) {
+                    self.error(
+                        span,
+                        format!("Cannot assign to variable that is not explicitly declared in this scope: {name}"),
+                    );
+                    return None;
+                }
+                Some(v)
+            }
+            _ => {
+                self.error(span, format!("Not a variable: {name}"));
+                None
+            }
+        }
+    }
+
+    /// An assignment target; returns the place and the type it stores.
+    fn target(&mut self, t: &ast::Expr) -> Option<(Place, Type)> {
+        let span = node_span(t);
+        match t {
+            ast::Expr::Name(n) => {
+                let tok = n.ident()?;
+                let v = self.assigned_var(&tok, span)?;
+                Some((Place::Var(v), self.prog.vars[v].ty.clone()))
+            }
+            ast::Expr::Member(m) => {
+                let obj = self.expr(&m.object()?);
+                let name = m.name()?.text().to_string();
+                let ty = self.attr_type(&obj, &name, span)?;
+                Some((Place::Attr(obj, name), ty))
+            }
+            ast::Expr::Index(i) => {
+                let list = self.expr(&i.base()?);
+                let index = self.expr(&i.index()?);
+                self.check_index(&index, span);
+                match &list.ty {
+                    Type::List(e) => {
+                        let e = (**e).clone();
+                        Some((Place::Index(list, index), e))
+                    }
+                    Type::Str => {
+                        self.error(span, "`str` is not a list type");
+                        None
+                    }
+                    other => {
+                        let msg = format!("Cannot index into type `{}`", self.show(other));
+                        self.error(span, msg);
+                        None
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
         match s {
             ast::Stmt::Expr(e) => {
@@ -404,37 +686,33 @@ impl Lowerer {
             ast::Stmt::Assign(a) => {
                 let Some(value) = a.value() else { return };
                 let value = self.expr(&value);
+                let span = node_span(a);
+                let targets_ast = a.targets();
+                if targets_ast.len() > 1 {
+                    if let Type::List(e) = &value.ty {
+                        if **e == Type::None {
+                            self.error(
+                                span,
+                                "Right-hand side of multiple assignment may not be [<None>]",
+                            );
+                        }
+                    }
+                }
                 let mut targets = Vec::new();
-                for t in a.targets() {
-                    let ast::Expr::Name(n) = &t else {
-                        self.unsupported(node_span(&t), "attribute and index assignment");
+                let mut reported = false;
+                for t in &targets_ast {
+                    let Some((place, ty)) = self.target(t) else {
                         continue;
                     };
-                    let Some(tok) = n.ident() else { continue };
-                    let name = tok.text();
-                    let span = node_span(n);
-                    match self.lookup(name) {
-                        Some(Binding::Var(v)) => {
-                            if !self.current().assignable.contains(&v)
-                                && self.current().func.is_some()
-                            {
-                                self.error(
-                                    span,
-                                    format!("Cannot assign to variable that is not explicitly declared in this scope: {name}"),
-                                );
-                                continue;
-                            }
-                            let ty = self.prog.vars[v].ty.clone();
-                            if !value.ty.is_assignable_to(&ty) {
-                                self.error(
-                                    node_span(a),
-                                    format!("Expected type `{ty}`; got type `{}`", value.ty),
-                                );
-                            }
-                            targets.push(Place::Var(v));
+                    // One type error per statement, as the reference reports.
+                    if !self.prog.is_assignable(&value.ty, &ty) {
+                        if !reported {
+                            self.expect_assignable(&value.ty, &ty, span);
                         }
-                        _ => self.error(span, format!("Not a variable: {name}")),
+                        reported = true;
+                        continue;
                     }
+                    targets.push(place);
                 }
                 if !targets.is_empty() {
                     out.push(Stmt::Assign { targets, value });
@@ -449,29 +727,31 @@ impl Lowerer {
                 };
                 let ret = self.prog.funcs[f].ret.clone();
                 match &value {
-                    Some(v) if !v.ty.is_assignable_to(&ret) => {
-                        self.error(span, format!("Expected type `{ret}`; got type `{}`", v.ty))
+                    Some(v) => {
+                        let vt = v.ty.clone();
+                        self.expect_assignable(&vt, &ret, span);
                     }
-                    None if !Type::None.is_assignable_to(&ret) => {
-                        self.error(span, format!("Expected type `{ret}`; got `None`"))
+                    None if !ret.admits_none() => {
+                        let msg = format!("Expected type `{}`; got `None`", self.show(&ret));
+                        self.error(span, msg);
                     }
-                    _ => {}
+                    None => {}
                 }
                 out.push(Stmt::Return { value, span });
             }
             ast::Stmt::If(i) => {
                 let cond = self.condition(i.condition());
                 let then_ = self.block(i.then_block());
-                // elif chains become nested ifs (manual 2.8.2).
-                let mut rest = match i.else_clause() {
-                    Some(e) => self.block(e.block()),
-                    None => Vec::new(),
-                };
                 let elifs: Vec<ast::ElifClause> = i.elif_clauses().collect();
                 let lowered: Vec<(Expr, Vec<Stmt>)> = elifs
                     .iter()
                     .map(|e| (self.condition(e.condition()), self.block(e.block())))
                     .collect();
+                // elif chains become nested ifs (manual 2.8.2).
+                let mut rest = match i.else_clause() {
+                    Some(e) => self.block(e.block()),
+                    None => Vec::new(),
+                };
                 for (c, b) in lowered.into_iter().rev() {
                     rest = vec![Stmt::If {
                         cond: c,
@@ -490,7 +770,35 @@ impl Lowerer {
                 let body = self.block(w.block());
                 out.push(Stmt::While { cond, body });
             }
-            ast::Stmt::For(f) => self.unsupported(node_span(f), "for loops"),
+            ast::Stmt::For(f) => {
+                let Some(iter) = f.iterable() else { return };
+                let iter = self.expr(&iter);
+                let var = f
+                    .var()
+                    .and_then(|tok| self.assigned_var(&tok, token_span(&tok)));
+                let elem = match &iter.ty {
+                    Type::Str => Some(Type::Str),
+                    Type::List(e) => Some((**e).clone()),
+                    other => {
+                        let msg =
+                            format!("Cannot iterate over value of type `{}`", self.show(other));
+                        self.error(iter.span, msg);
+                        None
+                    }
+                };
+                if let (Some(v), Some(elem)) = (var, &elem) {
+                    let vt = self.prog.vars[v].ty.clone();
+                    self.expect_assignable(elem, &vt, node_span(f));
+                }
+                let body = self.block(f.block());
+                if let Some(v) = var {
+                    out.push(Stmt::For {
+                        target: Place::Var(v),
+                        iter,
+                        body,
+                    });
+                }
+            }
         }
     }
 
@@ -504,10 +812,33 @@ impl Lowerer {
             return Expr::constant(Const::Bool(false), Span::default());
         };
         let c = self.expr(&e);
-        if c.ty != Type::Bool && c.ty != Type::Object {
-            self.error(c.span, format!("Expected type `bool`; got type `{}`", c.ty));
+        if c.ty != Type::Bool {
+            let msg = format!("Expected type `bool`; got type `{}`", self.show(&c.ty));
+            self.error(c.span, msg);
         }
         c
+    }
+
+    fn check_index(&mut self, index: &Expr, span: Span) {
+        if index.ty != Type::Int {
+            let msg = format!("Index is of non-integer type `{}`", self.show(&index.ty));
+            self.error(span, msg);
+        }
+    }
+
+    /// The type of attribute `name` of `obj`, or an error.
+    fn attr_type(&mut self, obj: &Expr, name: &str, span: Span) -> Option<Type> {
+        if let Type::Class(c) = obj.ty {
+            if let Some((_, a)) = self.prog.attr(c, name) {
+                return Some(a.ty.clone());
+            }
+        }
+        let msg = format!(
+            "There is no attribute named `{name}` in class `{}`",
+            self.show(&obj.ty)
+        );
+        self.error(span, msg);
+        None
     }
 
     fn expr(&mut self, e: &ast::Expr) -> Expr {
@@ -549,11 +880,12 @@ impl Lowerer {
                     (UnOp::Neg, Type::Int, "-")
                 };
                 if a.ty != ty {
-                    self.error(
-                        span,
-                        format!("Cannot apply operator `{sym}` on type `{}`", a.ty),
+                    let msg = format!(
+                        "Cannot apply operator `{sym}` on type `{}`",
+                        self.show(&a.ty)
                     );
-                    return Self::error_expr(span);
+                    self.error(span, msg);
+                    return Expr::new(ExprKind::Const(Const::zero(&ty)), ty, span);
                 }
                 Expr::new(ExprKind::Unary(op, Box::new(a)), ty, span)
             }
@@ -565,7 +897,7 @@ impl Lowerer {
                 let (Some(a), Some(b)) = (then_, else_) else {
                     return Self::error_expr(span);
                 };
-                let ty = join(&a.ty, &b.ty);
+                let ty = self.prog.join(&a.ty, &b.ty);
                 Expr::new(
                     ExprKind::IfExpr(Box::new(cond), Box::new(a), Box::new(b)),
                     ty,
@@ -573,17 +905,48 @@ impl Lowerer {
                 )
             }
             ast::Expr::Call(c) => self.call(c, span),
-            ast::Expr::List(_) => {
-                self.unsupported(span, "lists");
-                Self::error_expr(span)
+            ast::Expr::List(l) => {
+                let items: Vec<Expr> = l.elements().map(|x| self.expr(&x)).collect();
+                let ty = match items.first() {
+                    None => Type::Empty,
+                    Some(first) => {
+                        let mut t = first.ty.clone();
+                        for x in &items[1..] {
+                            t = self.prog.join(&t, &x.ty);
+                        }
+                        Type::List(Box::new(t))
+                    }
+                };
+                Expr::new(ExprKind::List(items), ty, span)
             }
-            ast::Expr::Member(_) => {
-                self.unsupported(span, "attributes and methods");
-                Self::error_expr(span)
+            ast::Expr::Member(m) => {
+                let (Some(obj), Some(name)) = (m.object(), m.name()) else {
+                    return Self::error_expr(span);
+                };
+                let obj = self.expr(&obj);
+                let name = name.text().to_string();
+                match self.attr_type(&obj, &name, span) {
+                    Some(ty) => Expr::new(ExprKind::Attr(Box::new(obj), name), ty, span),
+                    None => Self::error_expr(span),
+                }
             }
-            ast::Expr::Index(_) => {
-                self.unsupported(span, "indexing");
-                Self::error_expr(span)
+            ast::Expr::Index(i) => {
+                let (Some(base), Some(index)) = (i.base(), i.index()) else {
+                    return Self::error_expr(span);
+                };
+                let base = self.expr(&base);
+                let index = self.expr(&index);
+                let ty = match &base.ty {
+                    Type::Str => Type::Str,
+                    Type::List(e) => (**e).clone(),
+                    other => {
+                        let msg = format!("Cannot index into type `{}`", self.show(other));
+                        self.error(span, msg);
+                        return Self::error_expr(span);
+                    }
+                };
+                self.check_index(&index, span);
+                Expr::new(ExprKind::Index(Box::new(base), Box::new(index)), ty, span)
             }
         }
     }
@@ -612,33 +975,33 @@ impl Lowerer {
             K::OR_KW => BinOp::Or,
             _ => return Self::error_expr(span),
         };
+        let both = |t: Type| a.ty == t && c.ty == t;
         let result = match op {
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => {
-                (a.ty == Type::Int && c.ty == Type::Int).then_some(Type::Int)
+            BinOp::Add if both(Type::Str) => Some(Type::Str),
+            BinOp::Add => match (&a.ty, &c.ty) {
+                (Type::List(x), Type::List(y)) => Some(Type::List(Box::new(self.prog.join(x, y)))),
+                _ => both(Type::Int).then_some(Type::Int),
+            },
+            BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => {
+                both(Type::Int).then_some(Type::Int)
             }
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                (a.ty == Type::Int && c.ty == Type::Int).then_some(Type::Bool)
-            }
-            BinOp::Eq | BinOp::Ne => {
-                (a.ty == c.ty && matches!(a.ty, Type::Int | Type::Bool)).then_some(Type::Bool)
-            }
-            BinOp::Is => (a.ty.is_reference() && c.ty.is_reference()).then_some(Type::Bool),
-            BinOp::And | BinOp::Or => {
-                (a.ty == Type::Bool && c.ty == Type::Bool).then_some(Type::Bool)
-            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => both(Type::Int).then_some(Type::Bool),
+            BinOp::Eq | BinOp::Ne => (a.ty == c.ty
+                && matches!(a.ty, Type::Int | Type::Bool | Type::Str))
+            .then_some(Type::Bool),
+            BinOp::Is => (a.ty.admits_none() && c.ty.admits_none()).then_some(Type::Bool),
+            BinOp::And | BinOp::Or => both(Type::Bool).then_some(Type::Bool),
         };
         match result {
             Some(ty) => Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(c)), ty, span),
             None => {
-                self.error(
-                    span,
-                    format!(
-                        "Cannot apply operator `{}` on types `{}` and `{}`",
-                        op.symbol(),
-                        a.ty,
-                        c.ty
-                    ),
+                let msg = format!(
+                    "Cannot apply operator `{}` on types `{}` and `{}`",
+                    op.symbol(),
+                    self.show(&a.ty),
+                    self.show(&c.ty)
                 );
+                self.error(span, msg);
                 // The reference still types arithmetic as int and comparisons as bool.
                 let ty = match op {
                     BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => {
@@ -651,11 +1014,39 @@ impl Lowerer {
         }
     }
 
+    /// Checks arguments against parameter types; `first` is the index of the first
+    /// argument's parameter in messages (1 for methods, whose parameter 0 is `self`).
+    fn check_args(&mut self, args: &[Expr], params: &[Type], first: usize, span: Span) -> bool {
+        if args.len() != params.len() {
+            self.error(
+                span,
+                format!("Expected {} arguments; got {}", params.len(), args.len()),
+            );
+            return false;
+        }
+        // The first mismatch only, as the reference reports.
+        for (i, (a, p)) in args.iter().zip(params).enumerate() {
+            if !self.prog.is_assignable(&a.ty, p) {
+                let msg = format!(
+                    "Expected type `{}`; got type `{}` in parameter {}",
+                    self.show(p),
+                    self.show(&a.ty),
+                    i + first
+                );
+                self.error(span, msg);
+                return false;
+            }
+        }
+        true
+    }
+
     fn call(&mut self, c: &ast::CallExpr, span: Span) -> Expr {
-        let args_ast: Vec<ast::Expr> = c.args().collect();
-        let args: Vec<Expr> = args_ast.iter().map(|a| self.expr(a)).collect();
-        let Some(ast::Expr::Name(callee)) = c.callee() else {
-            self.unsupported(span, "method calls");
+        let callee = c.callee();
+        if let Some(ast::Expr::Member(m)) = &callee {
+            return self.method_call(m, c, span);
+        }
+        let args: Vec<Expr> = c.args().map(|a| self.expr(&a)).collect();
+        let Some(ast::Expr::Name(callee)) = callee else {
             return Self::error_expr(span);
         };
         let Some(tok) = callee.ident() else {
@@ -664,43 +1055,39 @@ impl Lowerer {
         let name = tok.text();
         match self.lookup(name) {
             Some(Binding::Func(f)) => {
-                let params = self.prog.funcs[f].params.clone();
-                if params.len() != args.len() {
-                    self.error(
-                        span,
-                        format!("Expected {} arguments; got {}", params.len(), args.len()),
-                    );
-                } else {
-                    for (i, (a, p)) in args.iter().zip(&params).enumerate() {
-                        let pt = self.prog.vars[*p].ty.clone();
-                        if !a.ty.is_assignable_to(&pt) {
-                            self.error(
-                                span,
-                                format!(
-                                    "Expected type `{pt}`; got type `{}` in parameter {i}",
-                                    a.ty
-                                ),
-                            );
-                        }
-                    }
-                }
-                let ret = self.prog.funcs[f].ret.clone();
+                let (params, ret) = self.signature(f);
+                self.check_args(&args, &params, 0, span);
                 Expr::new(ExprKind::Call(f, args), ret, span)
             }
             Some(Binding::Builtin(b)) => {
-                if args.len() != 1 {
-                    self.error(span, format!("Expected 1 arguments; got {}", args.len()));
-                    return Self::error_expr(span);
+                let (params, ret) = match b {
+                    Builtin::Print => (vec![Type::Object], Type::None),
+                    Builtin::Len => (vec![Type::Object], Type::Int),
+                    Builtin::Input => (vec![], Type::Str),
+                };
+                if !self.check_args(&args, &params, 0, span) {
+                    return Expr::new(ExprKind::Const(Const::zero(&ret)), ret, span);
                 }
-                Expr::new(ExprKind::Builtin(b, args), Type::None, span)
+                Expr::new(ExprKind::Builtin(b, args), ret, span)
             }
-            Some(Binding::Class(c)) => {
-                self.unsupported(span, &format!("constructing `{c}`"));
-                Self::error_expr(span)
-            }
-            Some(Binding::Unsupported(what)) => {
-                self.unsupported(span, what);
-                Self::error_expr(span)
+            Some(Binding::Class(k)) => {
+                // A constructor takes the arguments of `__init__` after `self`.
+                let init = match k {
+                    ClassRef::User(id) => self.prog.method(id, "__init__").and_then(|(_, f)| f),
+                    _ => None,
+                };
+                let params = match init {
+                    Some(f) => self.signature(f).0[1..].to_vec(),
+                    None => vec![],
+                };
+                self.check_args(&args, &params, 1, span);
+                let ty = k.ty();
+                let kind = match k {
+                    ClassRef::Object => ExprKind::New(None),
+                    ClassRef::User(id) => ExprKind::New(Some(id)),
+                    _ => ExprKind::Const(Const::zero(&ty)),
+                };
+                Expr::new(kind, ty, span)
             }
             Some(Binding::Var(_)) | None => {
                 self.error(span, format!("Not a function or class: {name}"));
@@ -708,17 +1095,31 @@ impl Lowerer {
             }
         }
     }
-}
 
-/// The least upper bound of two types in the subset's hierarchy (manual 5.2, `join`).
-fn join(a: &Type, b: &Type) -> Type {
-    if a == b {
-        a.clone()
-    } else if a.is_assignable_to(b) && *a != Type::None || (*a == Type::None && b.is_reference()) {
-        b.clone()
-    } else if b.is_assignable_to(a) && *b != Type::None || (*b == Type::None && a.is_reference()) {
-        a.clone()
-    } else {
-        Type::Object
+    fn method_call(&mut self, m: &ast::MemberExpr, c: &ast::CallExpr, span: Span) -> Expr {
+        let (Some(obj), Some(name)) = (m.object(), m.name()) else {
+            return Self::error_expr(span);
+        };
+        let obj = self.expr(&obj);
+        let args: Vec<Expr> = c.args().map(|a| self.expr(&a)).collect();
+        let name = name.text().to_string();
+        let found = match &obj.ty {
+            Type::Class(k) => self.prog.method(*k, &name),
+            _ => None,
+        };
+        let Some((_, f)) = found else {
+            let msg = format!(
+                "There is no method named `{name}` in class `{}`",
+                self.show(&obj.ty)
+            );
+            self.error(span, msg);
+            return Self::error_expr(span);
+        };
+        let (params, ret) = match f {
+            Some(f) => self.signature(f),
+            None => (vec![Type::Object], Type::None),
+        };
+        self.check_args(&args, &params[1..], 1, span);
+        Expr::new(ExprKind::MethodCall(Box::new(obj), name, args), ret, span)
     }
 }

@@ -1,0 +1,38 @@
+class A(object):
+    x: int = 1
+    def get(self: "A", k: int) -> int:
+        return self.x + k
+class B(A):
+    x: bool = True
+    y: [int] = None
+    def get(self: "B") -> int:
+        return 0
+    def other(k: int) -> int:
+        return k
+    get: int = 5
+class C(D):
+    pass
+class E(int):
+    pass
+class D(object):
+    pass
+a: A = None
+b: B = None
+s: str = "abc"
+l: [int] = None
+a = B()
+b = a
+a.z = 3
+a.get(True)
+a.nothing()
+s[0] = "x"
+l = [1, 2] + [True]
+l = [] + [1]
+l[True] = 2
+s = s + 1
+print(s[1])
+a = b = [None]
+for s in l:
+    pass
+for a in 3:
+    pass
