@@ -54,8 +54,7 @@ pub fn box_vars(p: &mut Program, vars: &BTreeSet<VarId>) -> HashMap<VarId, VarId
                 .iter_mut()
                 .find(|d| d.var == v)
                 .expect("a function variable is a parameter or a local");
-            let init = def.init;
-            def.init = Const::None;
+            let init = std::mem::replace(&mut def.init, Const::None);
             p.vars[v].ty = cell_ty.clone();
             (v, Expr::constant(init, span))
         };

@@ -225,8 +225,26 @@ impl Inliner<'_> {
                 }
             }
             Stmt::Assign { targets, value } => {
-                let value = self.flatten(value, out);
+                let mut value = self.flatten(value, out);
+                let later = targets.iter().any(|t| {
+                    visit::place_exprs(t)
+                        .into_iter()
+                        .any(|e| self.contains_selected(e))
+                });
+                if later {
+                    // The value is computed first, then the targets' operands.
+                    value = self.materialize(value, out);
+                }
+                let targets = targets
+                    .into_iter()
+                    .map(|t| self.flatten_place(t, out))
+                    .collect();
                 out.push(Stmt::Assign { targets, value });
+            }
+            Stmt::For { target, iter, body } => {
+                let iter = self.flatten(iter, out);
+                let body = self.stmts(body);
+                out.push(Stmt::For { target, iter, body });
             }
             Stmt::If { cond, then_, else_ } => {
                 let cond = self.flatten(cond, out);
@@ -259,6 +277,37 @@ impl Inliner<'_> {
         }
     }
 
+    /// Saves `r` in a temporary unless it is a constant or a variable nothing can
+    /// change before it is used.
+    fn materialize(&mut self, r: Expr, out: &mut Vec<Stmt>) -> Expr {
+        let stable = match &r.kind {
+            ExprKind::Const(_) => true,
+            ExprKind::Var(v) => self.temps.contains(v) || self.stable.contains(v),
+            _ => false,
+        };
+        if stable {
+            return r;
+        }
+        let t = self.fresh("$t", r.ty.clone(), r.span);
+        let span = r.span;
+        out.push(assign(t, r));
+        self.p.read(t, span)
+    }
+
+    /// Flattens the operands of an assignment target, in order.
+    fn flatten_place(&mut self, p: Place, out: &mut Vec<Stmt>) -> Place {
+        match p {
+            Place::Var(_) => p,
+            Place::RefValue(e) => Place::RefValue(self.flatten(e, out)),
+            Place::Attr(e, name) => Place::Attr(self.flatten(e, out), name),
+            Place::Index(a, b) => {
+                let mut rs = self.flatten_list(vec![a, b], out);
+                let b = rs.pop().unwrap();
+                Place::Index(rs.pop().unwrap(), b)
+            }
+        }
+    }
+
     /// Emits into `out` the statements that must run first and returns the residual
     /// expression; running `out` then the residual is equivalent to running `e`.
     fn flatten(&mut self, e: Expr, out: &mut Vec<Stmt>) -> Expr {
@@ -278,6 +327,28 @@ impl Inliner<'_> {
             ExprKind::Builtin(b, args) => {
                 let args = self.flatten_list(args, out);
                 Expr::new(ExprKind::Builtin(b, args), ty, span)
+            }
+            ExprKind::List(items) => {
+                let items = self.flatten_list(items, out);
+                Expr::new(ExprKind::List(items), ty, span)
+            }
+            ExprKind::Index(a, i) => {
+                let mut rs = self.flatten_list(vec![*a, *i], out);
+                let i = rs.pop().unwrap();
+                let a = rs.pop().unwrap();
+                Expr::new(ExprKind::Index(Box::new(a), Box::new(i)), ty, span)
+            }
+            ExprKind::Attr(a, name) => {
+                let a = self.flatten(*a, out);
+                Expr::new(ExprKind::Attr(Box::new(a), name), ty, span)
+            }
+            ExprKind::MethodCall(obj, name, args) => {
+                let mut all = vec![*obj];
+                all.extend(args);
+                let mut rs = self.flatten_list(all, out);
+                let args = rs.split_off(1);
+                let obj = rs.pop().unwrap();
+                Expr::new(ExprKind::MethodCall(Box::new(obj), name, args), ty, span)
             }
             ExprKind::Unary(op, a) => {
                 let a = self.flatten(*a, out);
@@ -332,7 +403,8 @@ impl Inliner<'_> {
                 });
                 self.p.read(t, span)
             }
-            kind @ (ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew) => {
+            kind
+            @ (ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew | ExprKind::New(_)) => {
                 Expr::new(kind, ty, span)
             }
         }
@@ -346,16 +418,8 @@ impl Inliner<'_> {
         let mut rs = Vec::with_capacity(exprs.len());
         for (i, e) in exprs.into_iter().enumerate() {
             let r = self.flatten(e, out);
-            let stable = match &r.kind {
-                ExprKind::Const(_) => true,
-                ExprKind::Var(v) => self.temps.contains(v) || self.stable.contains(v),
-                _ => false,
-            };
-            if last.is_some_and(|l| i < l) && !stable {
-                let t = self.fresh("$t", r.ty.clone(), r.span);
-                let span = r.span;
-                out.push(assign(t, r));
-                rs.push(self.p.read(t, span));
+            if last.is_some_and(|l| i < l) {
+                rs.push(self.materialize(r, out));
             } else {
                 rs.push(r);
             }
@@ -402,7 +466,7 @@ impl Inliner<'_> {
             let ty = self.p.vars[d.var].ty.clone();
             let t = self.fresh(&name, ty, self.p.vars[d.var].span);
             if needs_init.contains(&d.var) {
-                out.push(assign(t, Expr::constant(d.init, span)));
+                out.push(assign(t, Expr::constant(d.init.clone(), span)));
             }
             vmap.insert(d.var, t);
         }
@@ -453,15 +517,7 @@ fn assigned_in_subtree(p: &Program, g: FuncId) -> HashSet<VarId> {
     let mut set = HashSet::new();
     let mut stack = vec![g];
     while let Some(f) = stack.pop() {
-        visit::stmts_pre(&p.funcs[f].body, &mut |s| {
-            if let Stmt::Assign { targets, .. } = s {
-                for t in targets {
-                    if let Place::Var(v) = t {
-                        set.insert(*v);
-                    }
-                }
-            }
-        });
+        set.extend(visit::assigned_vars(&p.funcs[f].body));
         stack.extend(p.funcs[f].nested.iter().copied());
     }
     set
@@ -509,9 +565,21 @@ fn definite(stmts: &[Stmt], assigned: &mut HashSet<VarId>, early: &mut HashSet<V
                         Place::Var(v) => {
                             assigned.insert(*v);
                         }
-                        Place::RefValue(c) => reads(c, assigned, early),
+                        other => {
+                            for e in visit::place_exprs(other) {
+                                reads(e, assigned, early);
+                            }
+                        }
                     }
                 }
+            }
+            Stmt::For { target, iter, body } => {
+                reads(iter, assigned, early);
+                let mut a = assigned.clone();
+                if let Place::Var(v) = target {
+                    a.insert(*v);
+                }
+                definite(body, &mut a, early);
             }
             Stmt::If { cond, then_, else_ } => {
                 reads(cond, assigned, early);
@@ -567,6 +635,7 @@ fn clone_alloc(
     let orig = p.funcs[k].clone();
     let id = p.funcs.alloc(Function {
         name,
+        method_of: None,
         params: Vec::new(),
         ret: orig.ret.clone(),
         locals: Vec::new(),
@@ -588,7 +657,7 @@ fn clone_alloc(
         .iter()
         .map(|d| VarDef {
             var: fresh(p, d.var),
-            init: d.init,
+            init: d.init.clone(),
         })
         .collect();
     p.funcs[id].params = params;
@@ -736,6 +805,33 @@ impl Returns {
                         out.push(Stmt::If { cond, then_, else_ });
                         self.guarded_rest(rest, mode, inl, &mut out);
                     }
+                }
+                Stmt::For { target, iter, body } => {
+                    // No way to leave a `for` early: after a return, the remaining
+                    // iterations assign a fresh variable and skip the body.
+                    let body = self.seq(body, Mode::Flag, inl);
+                    let elem = match &iter.ty {
+                        Type::List(t) => (**t).clone(),
+                        _ => Type::Str,
+                    };
+                    let x = inl.fresh("$x", elem, iter.span);
+                    let span = iter.span;
+                    let mut guarded = vec![Stmt::Assign {
+                        targets: vec![target],
+                        value: inl.p.read(x, span),
+                    }];
+                    guarded.extend(body);
+                    let guard = self.not_done(inl);
+                    out.push(Stmt::For {
+                        target: Place::Var(x),
+                        iter,
+                        body: vec![Stmt::If {
+                            cond: guard,
+                            then_: guarded,
+                            else_: Vec::new(),
+                        }],
+                    });
+                    self.guarded_rest(rest, mode, inl, &mut out);
                 }
                 Stmt::While { cond, body } => {
                     let body = self.seq(body, Mode::Flag, inl);

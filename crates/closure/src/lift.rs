@@ -7,8 +7,9 @@
 //! replaced by them; every call of `g` passes the caller's own access to each of them
 //! (its own variable, or its own extra parameter). `g` is renamed `f$g` (its enclosing
 //! function's lifted name, `$`, its name), which no source name can take; a clash among
-//! synthesized names gets a numeric suffix. Lifted functions are placed before the
-//! top-level function they came from, children before parents.
+//! synthesized names gets a numeric suffix; functions nested in method `m` of class `C`
+//! become `C$m$g`. Lifted functions are placed before the top-level function they
+//! came from, children before parents; methods stay in their classes.
 //!
 //! This is always legal in ChocoPy: functions are not values, so every call of `g` is
 //! in a function that can see `g`'s enclosing variables. It is exact only if no
@@ -133,7 +134,11 @@ pub fn lift(p: &mut Program) -> Result<LiftReport, LiftError> {
         .collect();
     for &g in &all {
         if let Some(parent) = p.funcs[g].parent {
-            let base = format!("{}${}", p.funcs[parent].name, p.funcs[g].name);
+            let prefix = match p.funcs[parent].method_of {
+                Some(c) => format!("{}${}", p.classes[c].name, p.funcs[parent].name),
+                None => p.funcs[parent].name.clone(),
+            };
+            let base = format!("{prefix}${}", p.funcs[g].name);
             let mut name = base.clone();
             let mut i = 1;
             while taken.contains(&name) {
@@ -145,13 +150,15 @@ pub fn lift(p: &mut Program) -> Result<LiftReport, LiftError> {
         }
     }
     let mut order = Vec::new();
-    for &f in &p.functions.clone() {
+    for f in p.roots() {
         post_order(p, f, &mut order);
     }
     for &f in &order {
         p.funcs[f].parent = None;
         p.funcs[f].nested.clear();
     }
+    // Methods stay in their classes; everything else is a top-level function.
+    order.retain(|&f| p.funcs[f].method_of.is_none());
     p.functions = order;
     Ok(report)
 }
