@@ -1,66 +1,76 @@
-//! Code generation for one function (or the top-level statements as `_start`).
+//! Code generation for one function or method (or the top-level statements as
+//! `_start`).
+//!
+//! Values that flow from an `int` or `bool` into a place of a reference type (an
+//! `object` variable, a `[object]` list, ...) are boxed here, at the point of the
+//! store: assignments, arguments, returns, list elements, conditional expressions.
 
-use crate::{const_value, CodegenError, Rt};
+use crate::runtime::word;
+use crate::{const_value, Ctx, Rt, RuntimeError, CHAR_SIZE, LIST_TAG};
 use chocopy_ir::{
-    BinOp, Builtin, Expr, ExprKind, FuncId, Place, Program, Span, Stmt, Type, UnOp, VarId,
+    BinOp, Builtin, Const, Expr, ExprKind, FuncId, Place, Span, Stmt, Type, UnOp, VarId,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, ValType};
 
-/// What every function's code generation needs to know about the module.
-pub(crate) struct Context<'a> {
-    pub p: &'a Program,
-    /// Wasm global of each global variable.
-    pub globals: &'a HashMap<VarId, u32>,
-    /// Wasm function index of each user function.
-    pub funcs: &'a HashMap<FuncId, u32>,
-}
-
-const CELL: MemArg = MemArg {
-    offset: 0,
-    align: 2,
+const BYTE: MemArg = MemArg {
+    offset: 8,
+    align: 0,
     memory_index: 0,
 };
 
-struct Gen<'a> {
-    cx: &'a Context<'a>,
+struct Gen<'a, 'b> {
+    m: &'a mut Ctx<'b>,
     /// Wasm local of each variable of the function.
     locals: HashMap<VarId, u32>,
     /// Number of locals (parameters included).
     n_locals: u32,
     /// Number of parameters.
     n_params: u32,
+    /// Temporaries free for reuse.
+    free: Vec<u32>,
+    /// Variables that can never be None here: `self` of a method that never
+    /// assigns it.
+    never_none: HashSet<VarId>,
     code: Vec<I<'static>>,
 }
 
 /// Compiles function `f` (`None`: the top-level statements, as `_start`).
-pub(crate) fn compile_function(cx: &Context, f: Option<FuncId>) -> Result<Function, CodegenError> {
+pub(crate) fn compile_function(m: &mut Ctx, f: Option<FuncId>) -> Function {
     let mut g = Gen {
-        cx,
+        m,
         locals: HashMap::new(),
         n_locals: 0,
         n_params: 0,
+        free: Vec::new(),
+        never_none: HashSet::new(),
         code: Vec::new(),
     };
+    let p = g.m.p;
     match f {
         Some(f) => {
-            let func = &cx.p.funcs[f];
+            let func = &p.funcs[f];
             for &v in &func.params {
                 g.locals.insert(v, g.n_locals);
                 g.n_locals += 1;
             }
             g.n_params = g.n_locals;
+            if func.method_of.is_some() {
+                let this = func.params[0];
+                if !chocopy_ir::visit::assigned_vars(&func.body).contains(&this) {
+                    g.never_none.insert(this);
+                }
+            }
             for d in &func.locals {
                 let l = g.n_locals;
                 g.locals.insert(d.var, l);
                 g.n_locals += 1;
-                let init = const_value(d.init);
-                if init != 0 {
-                    g.code.push(I::I32Const(init));
+                if !stores_zero(&d.init, &p.vars[d.var].ty) {
+                    g.constant_as(&d.init, &p.vars[d.var].ty);
                     g.code.push(I::LocalSet(l));
                 }
             }
-            g.stmts(&func.body, Some(f))?;
+            g.stmts(&func.body, Some(f));
             if chocopy_ir::always_returns(&func.body) {
                 g.code.push(I::Unreachable);
             } else {
@@ -68,149 +78,230 @@ pub(crate) fn compile_function(cx: &Context, f: Option<FuncId>) -> Result<Functi
                 g.code.push(I::I32Const(0));
             }
         }
-        None => g.stmts(&cx.p.main, None)?,
+        None => {
+            // Globals whose initial value needs a box are set here.
+            for d in &p.globals {
+                let ty = &p.vars[d.var].ty;
+                if matches!(d.init, Const::Int(_) | Const::Bool(_)) && ty.is_reference() {
+                    g.constant_as(&d.init, ty);
+                    g.code.push(I::GlobalSet(g.m.globals[&d.var]));
+                }
+            }
+            g.stmts(&p.main, None);
+            g.code.push(I::Call(Rt::Flush as u32));
+        }
     }
     g.code.push(I::End);
     let mut func = Function::new([(g.n_locals - g.n_params, ValType::I32)]);
     for i in &g.code {
         func.instruction(i);
     }
-    Ok(func)
+    func
 }
 
-/// Storing an `int` or `bool` where an object is expected needs a boxed integer,
-/// which the compiled subset does not have yet.
-fn check_coercion(from: &Type, to: &Type, span: Span) -> Result<(), CodegenError> {
-    if !from.is_reference() && to.is_reference() {
-        return Err(CodegenError::Unsupported(
-            format!("using a value of type `{from}` as `{to}`"),
-            span,
-        ));
+/// Whether storing constant `c` in a place of type `ty` stores the word 0 (which
+/// fresh locals and fresh objects hold already).
+fn stores_zero(c: &Const, ty: &Type) -> bool {
+    match c {
+        Const::None => true,
+        Const::Int(0) | Const::Bool(false) => !ty.is_reference(),
+        _ => false,
     }
-    Ok(())
 }
 
-impl Gen<'_> {
+/// How `list_concat` must box the elements of a list of `elem` to make a list of
+/// `result`: 0 as they are, 1 box ints, 2 box bools.
+fn box_mode(elem: &Type, result: &Type) -> i32 {
+    match (elem, result.is_reference()) {
+        (Type::Int, true) => 1,
+        (Type::Bool, true) => 2,
+        _ => 0,
+    }
+}
+
+impl Gen<'_, '_> {
+    fn push(&mut self, i: I<'static>) {
+        self.code.push(i);
+    }
+
     fn temp(&mut self) -> u32 {
-        self.n_locals += 1;
-        self.n_locals - 1
+        self.free.pop().unwrap_or_else(|| {
+            self.n_locals += 1;
+            self.n_locals - 1
+        })
     }
 
-    fn var_type(&self, v: VarId) -> &Type {
-        &self.cx.p.vars[v].ty
+    fn release(&mut self, t: u32) {
+        self.free.push(t);
     }
 
     fn get_var(&mut self, v: VarId) {
         match self.locals.get(&v) {
-            Some(&l) => self.code.push(I::LocalGet(l)),
-            None => self.code.push(I::GlobalGet(self.cx.globals[&v])),
+            Some(&l) => self.push(I::LocalGet(l)),
+            None => self.push(I::GlobalGet(self.m.globals[&v])),
         }
     }
 
     fn set_var(&mut self, v: VarId) {
         match self.locals.get(&v) {
-            Some(&l) => self.code.push(I::LocalSet(l)),
-            None => self.code.push(I::GlobalSet(self.cx.globals[&v])),
+            Some(&l) => self.push(I::LocalSet(l)),
+            None => self.push(I::GlobalSet(self.m.globals[&v])),
         }
     }
 
-    fn stmts(&mut self, stmts: &[Stmt], f: Option<FuncId>) -> Result<(), CodegenError> {
-        for s in stmts {
-            self.stmt(s, f)?;
-        }
-        Ok(())
+    /// `error(e, site)` for an error at `span`.
+    fn raise(&mut self, e: RuntimeError, span: Span) {
+        let site = self.m.site(span);
+        self.push(I::I32Const(e.code()));
+        self.push(I::I32Const(site));
+        self.push(I::Call(Rt::Error as u32));
+        self.push(I::Unreachable);
     }
 
-    fn stmt(&mut self, s: &Stmt, f: Option<FuncId>) -> Result<(), CodegenError> {
-        match s {
-            Stmt::Expr(e) => {
-                if let ExprKind::Builtin(Builtin::Print, args) = &e.kind {
-                    // The value (None) is not needed.
-                    self.print(&args[0])?;
+    /// Raises "Operation on None" if local `t` is None.
+    fn none_check(&mut self, t: u32, span: Span) {
+        self.push(I::LocalGet(t));
+        self.push(I::I32Eqz);
+        self.push(I::If(BlockType::Empty));
+        self.raise(RuntimeError::OperationOnNone, span);
+        self.push(I::End);
+    }
+
+    /// Raises "Index out of bounds" unless `0 <= index < length of seq`.
+    fn bounds_check(&mut self, seq: u32, index: u32, span: Span) {
+        self.push(I::LocalGet(index));
+        self.push(I::LocalGet(seq));
+        self.push(I::I32Load(word(4)));
+        self.push(I::I32GeU);
+        self.push(I::If(BlockType::Empty));
+        self.raise(RuntimeError::IndexOutOfBounds, span);
+        self.push(I::End);
+    }
+
+    /// Converts the value on the stack from `from` to `to`: boxes an `int` or `bool`
+    /// stored where a reference is expected.
+    fn coerce(&mut self, from: &Type, to: &Type) {
+        if !to.is_reference() {
+            return;
+        }
+        match from {
+            Type::Int => self.push(I::Call(Rt::BoxInt as u32)),
+            Type::Bool => {
+                let (t, f) = (self.m.layout.true_box, self.m.layout.false_box);
+                self.push(I::If(BlockType::Result(ValType::I32)));
+                self.push(I::I32Const(t));
+                self.push(I::Else);
+                self.push(I::I32Const(f));
+                self.push(I::End);
+            }
+            _ => {}
+        }
+    }
+
+    /// A constant, converted to `to`.
+    fn constant_as(&mut self, c: &Const, to: &Type) {
+        match c {
+            Const::Int(i) if to.is_reference() => {
+                self.push(I::I32Const(*i));
+                self.push(I::Call(Rt::BoxInt as u32));
+            }
+            Const::Bool(b) if to.is_reference() => {
+                let addr = if *b {
+                    self.m.layout.true_box
                 } else {
-                    self.expr(e)?;
-                    self.code.push(I::Drop);
-                }
+                    self.m.layout.false_box
+                };
+                self.push(I::I32Const(addr));
             }
-            Stmt::Assign { targets, value } => {
-                for t in targets {
-                    let ty = match t {
-                        Place::Var(v) => self.var_type(*v).clone(),
-                        Place::RefValue(c) => c.ty.ref_content().cloned().unwrap_or(Type::Object),
-                    };
-                    check_coercion(&value.ty, &ty, value.span)?;
-                }
-                match targets.as_slice() {
-                    [Place::Var(v)] => {
-                        self.expr(value)?;
-                        self.set_var(*v);
-                        return Ok(());
-                    }
-                    // Expressions never assign variables, so reading a local cell
-                    // before the value is the same as after it.
-                    [Place::RefValue(cell)] if self.is_local_read(cell) => {
-                        self.expr(cell)?;
-                        self.expr(value)?;
-                        self.code.push(I::I32Store(CELL));
-                        return Ok(());
-                    }
-                    _ => {}
-                }
-                self.expr(value)?;
-                {
-                    let t = self.temp();
-                    self.code.push(I::LocalSet(t));
-                    for target in targets {
-                        match target {
-                            Place::Var(v) => {
-                                self.code.push(I::LocalGet(t));
-                                self.set_var(*v);
-                            }
-                            Place::RefValue(cell) => {
-                                self.expr(cell)?;
-                                self.code.push(I::LocalGet(t));
-                                self.code.push(I::I32Store(CELL));
-                            }
-                        }
-                    }
-                }
-            }
-            Stmt::If { cond, then_, else_ } => {
-                self.expr(cond)?;
-                self.code.push(I::If(BlockType::Empty));
-                self.stmts(then_, f)?;
-                if !else_.is_empty() {
-                    self.code.push(I::Else);
-                    self.stmts(else_, f)?;
-                }
-                self.code.push(I::End);
-            }
-            Stmt::While { cond, body } => {
-                self.code.push(I::Block(BlockType::Empty));
-                self.code.push(I::Loop(BlockType::Empty));
-                self.expr(cond)?;
-                self.code.push(I::I32Eqz);
-                self.code.push(I::BrIf(1));
-                self.stmts(body, f)?;
-                self.code.push(I::Br(0));
-                self.code.push(I::End);
-                self.code.push(I::End);
-            }
-            Stmt::Return { value, span } => {
-                let ret = f
-                    .map(|f| self.cx.p.funcs[f].ret.clone())
-                    .unwrap_or(Type::None);
-                match value {
-                    Some(v) => {
-                        check_coercion(&v.ty, &ret, *span)?;
-                        self.expr(v)?;
-                    }
-                    None => self.code.push(I::I32Const(0)),
-                }
-                self.code.push(I::Return);
+            _ => {
+                let v = const_value(c, &self.m.layout);
+                self.push(I::I32Const(v));
             }
         }
-        Ok(())
+    }
+
+    /// `e`, converted to `to`.
+    fn expr_as(&mut self, e: &Expr, to: &Type) {
+        if let ExprKind::Const(c) = &e.kind {
+            return self.constant_as(c, to);
+        }
+        self.expr(e);
+        self.coerce(&e.ty, to);
+    }
+
+    fn stmts(&mut self, stmts: &[Stmt], f: Option<FuncId>) {
+        for s in stmts {
+            self.stmt(s, f);
+        }
+    }
+
+    /// The type stored by a place.
+    fn place_type(&self, p: &Place) -> Type {
+        let prog = self.m.p;
+        match p {
+            Place::Var(v) => prog.vars[*v].ty.clone(),
+            Place::RefValue(c) => c.ty.ref_content().cloned().unwrap_or(Type::Object),
+            Place::Attr(obj, name) => match &obj.ty {
+                Type::Class(c) => prog
+                    .attr(*c, name)
+                    .map_or(Type::Object, |(_, a)| a.ty.clone()),
+                _ => Type::Object,
+            },
+            Place::Index(list, _) => list.ty.elem().cloned().unwrap_or(Type::Object),
+        }
+    }
+
+    /// Stores the value in local `value` (of type `ty`) into `place`, evaluating the
+    /// place's operands now.
+    fn store(&mut self, place: &Place, value: u32, ty: &Type, span: Span) {
+        let to = self.place_type(place);
+        match place {
+            Place::Var(v) => {
+                self.push(I::LocalGet(value));
+                self.coerce(ty, &to);
+                self.set_var(*v);
+            }
+            Place::RefValue(cell) => {
+                self.expr(cell);
+                self.push(I::LocalGet(value));
+                self.coerce(ty, &to);
+                self.push(I::I32Store(word(0)));
+            }
+            Place::Attr(obj, name) => {
+                let Type::Class(c) = obj.ty else { return };
+                let index = self.m.p.attr(c, name).map_or(0, |(i, _)| i);
+                let t = self.temp();
+                self.expr(obj);
+                self.push(I::LocalSet(t));
+                if !self.known_not_none(obj) {
+                    self.none_check(t, obj.span);
+                }
+                self.push(I::LocalGet(t));
+                self.push(I::LocalGet(value));
+                self.coerce(ty, &to);
+                self.push(I::I32Store(word(4 + 4 * index as u64)));
+                self.release(t);
+            }
+            Place::Index(list, index) => {
+                let (tl, ti) = (self.temp(), self.temp());
+                self.expr(list);
+                self.push(I::LocalSet(tl));
+                self.expr(index);
+                self.push(I::LocalSet(ti));
+                self.none_check(tl, span);
+                self.bounds_check(tl, ti, span);
+                self.push(I::LocalGet(tl));
+                self.push(I::LocalGet(ti));
+                self.push(I::I32Const(2));
+                self.push(I::I32Shl);
+                self.push(I::I32Add);
+                self.push(I::LocalGet(value));
+                self.coerce(ty, &to);
+                self.push(I::I32Store(word(8)));
+                self.release(ti);
+                self.release(tl);
+            }
+        }
     }
 
     /// Whether `e` reads a local variable (no effect, unchanged by any expression).
@@ -218,96 +309,492 @@ impl Gen<'_> {
         matches!(e.kind, ExprKind::Var(v) if self.locals.contains_key(&v))
     }
 
-    /// `print(arg)`, leaving nothing on the stack.
-    fn print(&mut self, arg: &Expr) -> Result<(), CodegenError> {
-        self.expr(arg)?;
-        let rt = match arg.ty {
-            Type::Int => Rt::PrintInt,
-            Type::Bool => Rt::PrintBool,
-            _ => Rt::PrintObject,
-        };
-        self.code.push(I::Call(rt as u32));
-        Ok(())
-    }
-
-    fn expr(&mut self, e: &Expr) -> Result<(), CodegenError> {
-        match &e.kind {
-            ExprKind::Const(c) => self.code.push(I::I32Const(const_value(*c))),
-            ExprKind::Var(v) => self.get_var(*v),
-            ExprKind::Unary(UnOp::Neg, a) => {
-                self.code.push(I::I32Const(0));
-                self.expr(a)?;
-                self.code.push(I::I32Sub);
-            }
-            ExprKind::Unary(UnOp::Not, a) => {
-                self.expr(a)?;
-                self.code.push(I::I32Eqz);
-            }
-            ExprKind::Binary(BinOp::And, a, b) => {
-                self.expr(a)?;
-                self.code.push(I::If(BlockType::Result(ValType::I32)));
-                self.expr(b)?;
-                self.code.push(I::Else);
-                self.code.push(I::I32Const(0));
-                self.code.push(I::End);
-            }
-            ExprKind::Binary(BinOp::Or, a, b) => {
-                self.expr(a)?;
-                self.code.push(I::If(BlockType::Result(ValType::I32)));
-                self.code.push(I::I32Const(1));
-                self.code.push(I::Else);
-                self.expr(b)?;
-                self.code.push(I::End);
-            }
-            ExprKind::Binary(op, a, b) => {
-                self.expr(a)?;
-                self.expr(b)?;
-                self.code.push(match op {
-                    BinOp::Add => I::I32Add,
-                    BinOp::Sub => I::I32Sub,
-                    BinOp::Mul => I::I32Mul,
-                    BinOp::FloorDiv => I::Call(Rt::FloorDiv as u32),
-                    BinOp::Mod => I::Call(Rt::Mod as u32),
-                    BinOp::Lt => I::I32LtS,
-                    BinOp::Le => I::I32LeS,
-                    BinOp::Gt => I::I32GtS,
-                    BinOp::Ge => I::I32GeS,
-                    BinOp::Eq | BinOp::Is => I::I32Eq,
-                    BinOp::Ne => I::I32Ne,
-                    BinOp::And | BinOp::Or => unreachable!("short-circuit operators handled above"),
-                });
-            }
-            ExprKind::IfExpr(c, a, b) => {
-                check_coercion(&a.ty, &e.ty, a.span)?;
-                check_coercion(&b.ty, &e.ty, b.span)?;
-                self.expr(c)?;
-                self.code.push(I::If(BlockType::Result(ValType::I32)));
-                self.expr(a)?;
-                self.code.push(I::Else);
-                self.expr(b)?;
-                self.code.push(I::End);
-            }
-            ExprKind::Call(g, args) => {
-                let callee = &self.cx.p.funcs[*g];
-                for (a, &p) in args.iter().zip(&callee.params) {
-                    check_coercion(&a.ty, &self.cx.p.vars[p].ty, a.span)?;
-                    self.expr(a)?;
+    fn stmt(&mut self, s: &Stmt, f: Option<FuncId>) {
+        match s {
+            Stmt::Expr(e) => {
+                if let ExprKind::Builtin(Builtin::Print, args) = &e.kind {
+                    // The value (None) is not needed.
+                    self.print(&args[0], e.span);
+                } else {
+                    self.expr(e);
+                    self.push(I::Drop);
                 }
-                self.code.push(I::Call(self.cx.funcs[g]));
             }
-            ExprKind::Builtin(Builtin::Print, args) => {
-                self.print(&args[0])?;
-                self.code.push(I::I32Const(0));
+            Stmt::Assign { targets, value } => match targets.as_slice() {
+                [Place::Var(v)] => {
+                    let to = self.m.p.vars[*v].ty.clone();
+                    self.expr_as(value, &to);
+                    self.set_var(*v);
+                }
+                // Expressions never assign variables, so reading a local cell
+                // before the value is the same as after it.
+                [Place::RefValue(cell)] if self.is_local_read(cell) => {
+                    let to = cell.ty.ref_content().cloned().unwrap_or(Type::Object);
+                    self.expr(cell);
+                    self.expr_as(value, &to);
+                    self.push(I::I32Store(word(0)));
+                }
+                [place @ Place::Attr(obj, name)] if self.known_not_none(obj) => {
+                    let to = self.place_type(place);
+                    let Type::Class(c) = obj.ty else { return };
+                    let index = self.m.p.attr(c, name).map_or(0, |(i, _)| i);
+                    self.expr(obj);
+                    self.expr_as(value, &to);
+                    self.push(I::I32Store(word(4 + 4 * index as u64)));
+                }
+                _ => {
+                    let t = self.temp();
+                    self.expr(value);
+                    self.push(I::LocalSet(t));
+                    for target in targets {
+                        self.store(target, t, &value.ty, value.span);
+                    }
+                    self.release(t);
+                }
+            },
+            Stmt::If { cond, then_, else_ } => {
+                self.expr(cond);
+                self.push(I::If(BlockType::Empty));
+                self.stmts(then_, f);
+                if !else_.is_empty() {
+                    self.push(I::Else);
+                    self.stmts(else_, f);
+                }
+                self.push(I::End);
             }
-            ExprKind::RefNew => {
-                self.code.push(I::I32Const(4));
-                self.code.push(I::Call(Rt::Alloc as u32));
+            Stmt::While { cond, body } => {
+                self.push(I::Block(BlockType::Empty));
+                self.push(I::Loop(BlockType::Empty));
+                self.expr(cond);
+                self.push(I::I32Eqz);
+                self.push(I::BrIf(1));
+                self.stmts(body, f);
+                self.push(I::Br(0));
+                self.push(I::End);
+                self.push(I::End);
             }
-            ExprKind::RefGet(cell) => {
-                self.expr(cell)?;
-                self.code.push(I::I32Load(CELL));
+            Stmt::For { target, iter, body } => self.for_loop(target, iter, body, f),
+            Stmt::Return { value, .. } => {
+                let ret = f
+                    .map(|f| self.m.p.funcs[f].ret.clone())
+                    .unwrap_or(Type::None);
+                match value {
+                    Some(v) => self.expr_as(v, &ret),
+                    None => self.push(I::I32Const(0)),
+                }
+                self.push(I::Return);
             }
         }
-        Ok(())
+    }
+
+    /// `for target in iter: body` (manual 2.8.2): `iter` once, its length before
+    /// every iteration.
+    fn for_loop(&mut self, target: &Place, iter: &Expr, body: &[Stmt], f: Option<FuncId>) {
+        let (it, idx, x) = (self.temp(), self.temp(), self.temp());
+        self.expr(iter);
+        self.push(I::LocalSet(it));
+        let is_str = iter.ty == Type::Str;
+        if !is_str {
+            self.none_check(it, iter.span);
+        }
+        self.push(I::I32Const(0));
+        self.push(I::LocalSet(idx));
+        self.push(I::Block(BlockType::Empty));
+        self.push(I::Loop(BlockType::Empty));
+        self.push(I::LocalGet(idx));
+        self.push(I::LocalGet(it));
+        self.push(I::I32Load(word(4)));
+        self.push(I::I32GeS);
+        self.push(I::BrIf(1));
+        self.push(I::LocalGet(it));
+        self.push(I::LocalGet(idx));
+        if is_str {
+            self.push(I::I32Add);
+            self.push(I::I32Load8U(BYTE));
+            self.char_string();
+        } else {
+            self.push(I::I32Const(2));
+            self.push(I::I32Shl);
+            self.push(I::I32Add);
+            self.push(I::I32Load(word(8)));
+        }
+        self.push(I::LocalSet(x));
+        self.push(I::LocalGet(idx));
+        self.push(I::I32Const(1));
+        self.push(I::I32Add);
+        self.push(I::LocalSet(idx));
+        let elem = match &iter.ty {
+            Type::List(e) => (**e).clone(),
+            _ => Type::Str,
+        };
+        self.store(target, x, &elem, iter.span);
+        self.stmts(body, f);
+        self.push(I::Br(0));
+        self.push(I::End);
+        self.push(I::End);
+        self.release(x);
+        self.release(idx);
+        self.release(it);
+    }
+
+    /// The one-character string of the byte on the stack.
+    fn char_string(&mut self) {
+        self.push(I::I32Const(CHAR_SIZE));
+        self.push(I::I32Mul);
+        self.push(I::I32Const(self.m.layout.chars));
+        self.push(I::I32Add);
+    }
+
+    /// `print(arg)`, leaving nothing on the stack.
+    fn print(&mut self, arg: &Expr, span: Span) {
+        self.expr(arg);
+        match arg.ty {
+            Type::Int => self.push(I::Call(Rt::PrintInt as u32)),
+            Type::Bool => self.push(I::Call(Rt::PrintBool as u32)),
+            Type::Str => self.push(I::Call(Rt::PrintStr as u32)),
+            _ => {
+                let site = self.m.site(span);
+                self.push(I::I32Const(site));
+                self.push(I::Call(Rt::PrintObject as u32));
+            }
+        }
+    }
+
+    /// Python's `a // b` or `a % b` on the two values on the stack, with a division
+    /// by zero check. `-2^31 // -1` wraps to `-2^31`, as 32-bit arithmetic does.
+    fn divide(&mut self, op: BinOp, b: &Expr, span: Span) {
+        let constant = match b.kind {
+            ExprKind::Const(Const::Int(c)) => Some(c),
+            _ => None,
+        };
+        let (ta, tb) = (self.temp(), self.temp());
+        self.push(I::LocalSet(tb));
+        self.push(I::LocalSet(ta));
+        if constant.is_none_or(|c| c == 0) {
+            self.push(I::LocalGet(tb));
+            self.push(I::I32Eqz);
+            self.push(I::If(BlockType::Empty));
+            self.raise(RuntimeError::DivisionByZero, span);
+            self.push(I::End);
+        }
+        // Sign fix: remainder != 0 and its sign differs from the divisor's.
+        let fix = |g: &mut Self, r: u32| {
+            g.push(I::LocalGet(r));
+            g.push(I::I32Const(0));
+            g.push(I::I32Ne);
+            g.push(I::LocalGet(r));
+            g.push(I::LocalGet(tb));
+            g.push(I::I32Xor);
+            g.push(I::I32Const(0));
+            g.push(I::I32LtS);
+            g.push(I::I32And);
+        };
+        let r = self.temp();
+        match op {
+            BinOp::Mod => {
+                self.push(I::LocalGet(ta));
+                self.push(I::LocalGet(tb));
+                self.push(I::I32RemS);
+                self.push(I::LocalTee(r));
+                self.push(I::LocalGet(tb));
+                self.push(I::I32Const(0));
+                fix(self, r);
+                self.push(I::Select);
+                self.push(I::I32Add);
+            }
+            _ => {
+                let may_overflow = constant.is_none_or(|c| c == -1);
+                if may_overflow {
+                    self.push(I::LocalGet(tb));
+                    self.push(I::I32Const(-1));
+                    self.push(I::I32Eq);
+                    self.push(I::If(BlockType::Result(ValType::I32)));
+                    self.push(I::I32Const(0));
+                    self.push(I::LocalGet(ta));
+                    self.push(I::I32Sub);
+                    self.push(I::Else);
+                }
+                self.push(I::LocalGet(ta));
+                self.push(I::LocalGet(tb));
+                self.push(I::I32DivS);
+                self.push(I::LocalGet(ta));
+                self.push(I::LocalGet(tb));
+                self.push(I::I32RemS);
+                self.push(I::LocalSet(r));
+                fix(self, r);
+                self.push(I::I32Sub);
+                if may_overflow {
+                    self.push(I::End);
+                }
+            }
+        }
+        self.release(r);
+        self.release(tb);
+        self.release(ta);
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        let p = self.m.p;
+        match &e.kind {
+            ExprKind::Const(c) => {
+                let v = const_value(c, &self.m.layout);
+                self.push(I::I32Const(v));
+            }
+            ExprKind::Var(v) => self.get_var(*v),
+            ExprKind::Unary(UnOp::Neg, a) => {
+                self.push(I::I32Const(0));
+                self.expr(a);
+                self.push(I::I32Sub);
+            }
+            ExprKind::Unary(UnOp::Not, a) => {
+                self.expr(a);
+                self.push(I::I32Eqz);
+            }
+            ExprKind::Binary(BinOp::And, a, b) => {
+                self.expr(a);
+                self.push(I::If(BlockType::Result(ValType::I32)));
+                self.expr(b);
+                self.push(I::Else);
+                self.push(I::I32Const(0));
+                self.push(I::End);
+            }
+            ExprKind::Binary(BinOp::Or, a, b) => {
+                self.expr(a);
+                self.push(I::If(BlockType::Result(ValType::I32)));
+                self.push(I::I32Const(1));
+                self.push(I::Else);
+                self.expr(b);
+                self.push(I::End);
+            }
+            ExprKind::Binary(op, a, b) => {
+                self.expr(a);
+                self.expr(b);
+                match (op, &a.ty) {
+                    (BinOp::Add, Type::Str) => self.push(I::Call(Rt::StrConcat as u32)),
+                    (BinOp::Add, Type::List(x)) => {
+                        let result = e.ty.elem().cloned().unwrap_or(Type::Object);
+                        let y = b.ty.elem().cloned().unwrap_or(Type::Object);
+                        self.push(I::I32Const(box_mode(x, &result)));
+                        self.push(I::I32Const(box_mode(&y, &result)));
+                        let site = self.m.site(e.span);
+                        self.push(I::I32Const(site));
+                        self.push(I::Call(Rt::ListConcat as u32));
+                    }
+                    (BinOp::Eq, Type::Str) => self.push(I::Call(Rt::StrEq as u32)),
+                    (BinOp::Ne, Type::Str) => {
+                        self.push(I::Call(Rt::StrEq as u32));
+                        self.push(I::I32Eqz);
+                    }
+                    (BinOp::FloorDiv | BinOp::Mod, _) => self.divide(*op, b, e.span),
+                    _ => self.push(match op {
+                        BinOp::Add => I::I32Add,
+                        BinOp::Sub => I::I32Sub,
+                        BinOp::Mul => I::I32Mul,
+                        BinOp::Lt => I::I32LtS,
+                        BinOp::Le => I::I32LeS,
+                        BinOp::Gt => I::I32GtS,
+                        BinOp::Ge => I::I32GeS,
+                        BinOp::Eq | BinOp::Is => I::I32Eq,
+                        BinOp::Ne => I::I32Ne,
+                        _ => unreachable!("handled above"),
+                    }),
+                }
+            }
+            ExprKind::IfExpr(c, a, b) => {
+                self.expr(c);
+                self.push(I::If(BlockType::Result(ValType::I32)));
+                self.expr_as(a, &e.ty);
+                self.push(I::Else);
+                self.expr_as(b, &e.ty);
+                self.push(I::End);
+            }
+            ExprKind::Call(g, args) => {
+                let callee = &p.funcs[*g];
+                for (a, &param) in args.iter().zip(&callee.params) {
+                    self.expr_as(a, &p.vars[param].ty);
+                }
+                self.push(I::Call(self.m.funcs[g]));
+            }
+            ExprKind::MethodCall(obj, name, args) => self.method_call(obj, name, args, e.span),
+            ExprKind::New(None) => {
+                self.push(I::I32Const(4));
+                self.push(I::Call(Rt::Alloc as u32));
+                let t = self.temp();
+                self.push(I::LocalTee(t));
+                self.push(I::I32Const(self.m.object_vtable as i32));
+                self.push(I::I32Store(word(0)));
+                self.push(I::LocalGet(t));
+                self.release(t);
+            }
+            ExprKind::New(Some(c)) => {
+                let attrs = p.all_attrs(*c);
+                self.push(I::I32Const(4 + 4 * attrs.len() as i32));
+                self.push(I::Call(Rt::Alloc as u32));
+                let t = self.temp();
+                self.push(I::LocalTee(t));
+                self.push(I::I32Const(self.m.vtables[c] as i32));
+                self.push(I::I32Store(word(0)));
+                for (i, a) in attrs.iter().enumerate() {
+                    // Fresh memory is zero: only non-zero initial values are stored.
+                    if stores_zero(&a.init, &a.ty) {
+                        continue;
+                    }
+                    self.push(I::LocalGet(t));
+                    self.constant_as(&a.init, &a.ty);
+                    self.push(I::I32Store(word(4 + 4 * i as u64)));
+                }
+                // __init__ is known statically: the class's own or inherited one.
+                self.push(I::LocalGet(t));
+                let init = p.vtable(*c)[0].1;
+                self.push(I::Call(
+                    init.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m]),
+                ));
+                self.push(I::Drop);
+                self.push(I::LocalGet(t));
+                self.release(t);
+            }
+            ExprKind::Builtin(Builtin::Print, args) => {
+                self.print(&args[0], e.span);
+                self.push(I::I32Const(0));
+            }
+            ExprKind::Builtin(Builtin::Len, args) => {
+                let arg = &args[0];
+                if arg.ty == Type::Str {
+                    self.expr(arg);
+                    self.push(I::I32Load(word(4)));
+                } else {
+                    self.expr_as(arg, &Type::Object);
+                    let site = self.m.site(e.span);
+                    self.push(I::I32Const(site));
+                    self.push(I::Call(Rt::Len as u32));
+                }
+            }
+            ExprKind::Builtin(Builtin::Input, _) => self.push(I::Call(Rt::Input as u32)),
+            ExprKind::List(items) => {
+                let elem = e.ty.elem().cloned().unwrap_or(Type::Object);
+                self.push(I::I32Const(8 + 4 * items.len() as i32));
+                self.push(I::Call(Rt::Alloc as u32));
+                let t = self.temp();
+                self.push(I::LocalTee(t));
+                self.push(I::I32Const(LIST_TAG));
+                self.push(I::I32Store(word(0)));
+                self.push(I::LocalGet(t));
+                self.push(I::I32Const(items.len() as i32));
+                self.push(I::I32Store(word(4)));
+                for (i, x) in items.iter().enumerate() {
+                    self.push(I::LocalGet(t));
+                    self.expr_as(x, &elem);
+                    self.push(I::I32Store(word(8 + 4 * i as u64)));
+                }
+                self.push(I::LocalGet(t));
+                self.release(t);
+            }
+            ExprKind::Index(seq, index) => {
+                let (ts, ti) = (self.temp(), self.temp());
+                self.expr(seq);
+                self.push(I::LocalSet(ts));
+                self.expr(index);
+                self.push(I::LocalSet(ti));
+                let is_str = seq.ty == Type::Str;
+                if !is_str {
+                    self.none_check(ts, e.span);
+                }
+                self.bounds_check(ts, ti, e.span);
+                self.push(I::LocalGet(ts));
+                self.push(I::LocalGet(ti));
+                if is_str {
+                    self.push(I::I32Add);
+                    self.push(I::I32Load8U(BYTE));
+                    self.char_string();
+                } else {
+                    self.push(I::I32Const(2));
+                    self.push(I::I32Shl);
+                    self.push(I::I32Add);
+                    self.push(I::I32Load(word(8)));
+                }
+                self.release(ti);
+                self.release(ts);
+            }
+            ExprKind::Attr(obj, name) => {
+                let Type::Class(c) = obj.ty else {
+                    self.push(I::Unreachable);
+                    return;
+                };
+                let index = p.attr(c, name).map_or(0, |(i, _)| i);
+                self.expr(obj);
+                if !self.known_not_none(obj) {
+                    let t = self.temp();
+                    self.push(I::LocalTee(t));
+                    self.push(I::I32Eqz);
+                    self.push(I::If(BlockType::Empty));
+                    self.raise(RuntimeError::OperationOnNone, e.span);
+                    self.push(I::End);
+                    self.push(I::LocalGet(t));
+                    self.release(t);
+                }
+                self.push(I::I32Load(word(4 + 4 * index as u64)));
+            }
+            ExprKind::RefNew => {
+                self.push(I::I32Const(4));
+                self.push(I::Call(Rt::Alloc as u32));
+            }
+            ExprKind::RefGet(cell) => {
+                self.expr(cell);
+                self.push(I::I32Load(word(0)));
+            }
+        }
+    }
+
+    fn known_not_none(&self, e: &Expr) -> bool {
+        matches!(e.kind, ExprKind::Var(v) if self.never_none.contains(&v))
+    }
+
+    /// `obj.name(args)`: a direct call when no subclass of the static class
+    /// overrides the method, else dispatch through the table.
+    fn method_call(&mut self, obj: &Expr, name: &str, args: &[Expr], span: Span) {
+        let p = self.m.p;
+        let Type::Class(c) = obj.ty else {
+            self.push(I::Unreachable);
+            return;
+        };
+        let Some((slot, target)) = p.method(c, name) else {
+            self.push(I::Unreachable);
+            return;
+        };
+        let t = self.temp();
+        self.expr(obj);
+        self.push(I::LocalSet(t));
+        if !self.known_not_none(obj) {
+            self.none_check(t, span);
+        }
+        self.push(I::LocalGet(t));
+        let params: Vec<Type> = match target {
+            Some(m) => p.funcs[m].params[1..]
+                .iter()
+                .map(|&v| p.vars[v].ty.clone())
+                .collect(),
+            None => vec![],
+        };
+        for (a, ty) in args.iter().zip(&params) {
+            self.expr_as(a, ty);
+        }
+        let overridden = p
+            .classes
+            .iter()
+            .any(|(k, _)| k != c && p.ancestry(k).contains(&c) && p.vtable(k)[slot].1 != target);
+        if overridden {
+            self.push(I::LocalGet(t));
+            self.push(I::I32Load(word(0)));
+            self.push(I::I32Const(slot as i32));
+            self.push(I::I32Add);
+            self.push(I::CallIndirect {
+                type_index: self.m.fn_types[args.len() + 1],
+                table_index: 0,
+            });
+        } else {
+            let index = target.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m]);
+            self.push(I::Call(index));
+        }
+        self.release(t);
     }
 }

@@ -1,35 +1,50 @@
 //! Flat IR to a WebAssembly module (wasm-encoder), validated with wasmparser.
 //!
 //! The module is a WASI preview1 command (design notes, "Target and runtime"): it
-//! imports only `wasi_snapshot_preview1` functions (`fd_write`, `proc_exit`), exports
-//! `_start` and `memory`, and so runs under our driver, `wasmtime run` and Node's
-//! `node:wasi` alike.
+//! imports only `wasi_snapshot_preview1` functions (`fd_write`, `fd_read`,
+//! `proc_exit`), exports `_start` and `memory`, and so runs under our driver,
+//! `wasmtime run` and Node's `node:wasi` alike.
 //!
 //! Values: `int` is an `i32` (two's complement, wrapping), `bool` an `i32` 0/1, every
-//! other value an `i32` pointer into linear memory with `None` = 0. Global variables
-//! are wasm globals; function variables are wasm locals; `Ref` cells are 4-byte heap
-//! blocks from a bump allocator that grows memory on demand and reports
-//! `Out of memory` (exit code 5) past [`Options::memory_limit`].
+//! other value an `i32` pointer into linear memory with `None` = 0. Every heap value
+//! starts with a tag word (layout after the reference implementation's guide, section
+//! "object layout", with the dispatch table pointer as the tag):
 //!
-//! Linear memory layout (byte offsets):
+//! | value | words |
+//! |---|---|
+//! | object of class `C` | `C`'s dispatch-table base, then the attributes (inherited first) |
+//! | `str` | [`STR_TAG`], length, then the bytes |
+//! | list | [`LIST_TAG`], length, then one word per element |
+//! | `int` / `bool` stored as `object` | [`INT_TAG`] / [`BOOL_TAG`], the value |
+//!
+//! Methods dispatch through a funcref table (`call_indirect`): a class's methods
+//! occupy consecutive table entries starting at its dispatch-table base, in the slot
+//! order of [`chocopy_ir::Program::vtable`]. A call whose method no subclass overrides
+//! is a direct `call`.
+//!
+//! Linear memory (byte offsets):
 //!
 //! | range | use |
 //! |---|---|
-//! | 0..8 | `fd_write` iovec (pointer, length) |
-//! | 8..12 | `fd_write` count of bytes written |
+//! | 0..16 | WASI iovec and result word |
 //! | 16..48 | digits of an integer being printed |
-//! | 64.. | static data: `True`, `False`, runtime error messages |
-//! | after the data, 8-aligned | the heap |
+//! | 64.. | static data: one-character strings, string literals, messages, error sites |
+//! | then 4 KiB each | standard output buffer, standard input buffer |
+//! | then, 8-aligned | the heap (bump allocation, grown on demand up to the limit) |
+//!
+//! Runtime errors print the reference implementation's message on standard output,
+//! the source location on standard error, and exit with the error's code.
 
 mod func;
 mod runtime;
 
-use chocopy_ir::{Const, Program, Span};
+use chocopy_ir::{ClassId, Const, FuncId, Program, Span};
 use std::collections::HashMap;
 use wasm_encoder::{
-    CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, FunctionSection,
-    GlobalSection, GlobalType, ImportSection, MemorySection, MemoryType, Module, NameMap,
-    NameSection, TypeSection, ValType,
+    CodeSection, ConstExpr, DataSection, ElementSection, Elements, EntityType, ExportKind,
+    ExportSection, FunctionSection, GlobalSection, GlobalType, ImportSection, MemorySection,
+    MemoryType, Module, NameMap, NameSection, RefType, TableSection, TableType, TypeSection,
+    ValType,
 };
 
 /// Code generation options.
@@ -38,13 +53,44 @@ pub struct Options {
     /// Most bytes of linear memory the program may use; past it, allocation reports
     /// `Out of memory` (exit code 5). Rounded up to whole 64 KiB pages. Default 1 GiB.
     pub memory_limit: u64,
+    /// Where the program came from, to name runtime error locations.
+    pub source: Option<SourceInfo>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             memory_limit: 1 << 30,
+            source: None,
         }
+    }
+}
+
+/// The source of the program, for runtime error locations (`file:line:col`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// The file name as the user gave it.
+    pub file: String,
+    /// The source text.
+    pub text: String,
+    /// Function and method definitions: byte span of the whole definition and the
+    /// qualified name (`f`, `f.g`, `A.m`).
+    pub functions: Vec<(Span, String)>,
+}
+
+impl SourceInfo {
+    /// `file:line:col (in function f)` for a byte offset.
+    fn describe(&self, offset: u32) -> String {
+        let (line, col) = chocopy_syntax::line_col(&self.text, offset as usize);
+        let func = self
+            .functions
+            .iter()
+            .filter(|(s, _)| s.start <= offset && offset < s.end)
+            .min_by_key(|(s, _)| s.end - s.start)
+            .map_or("at top level".to_string(), |(_, n)| {
+                format!("in function {n}")
+            });
+        format!("{}:{line}:{col} ({func})", self.file)
     }
 }
 
@@ -53,8 +99,6 @@ impl Default for Options {
 pub enum CodegenError {
     /// The IR still has nested functions (lambda lifting must run first).
     NotFlat,
-    /// A construct the code generator does not handle yet, with its source span.
-    Unsupported(String, Span),
 }
 
 impl std::fmt::Display for CodegenError {
@@ -64,39 +108,38 @@ impl std::fmt::Display for CodegenError {
                 f,
                 "code generation needs flat IR (run lambda lifting first)"
             ),
-            CodegenError::Unsupported(what, _) => {
-                write!(f, "not supported by chocopy-wasm yet: {what}")
-            }
         }
     }
 }
 
-/// Runtime error codes and messages of the reference implementation (design notes).
+/// Runtime errors, with the reference implementation's codes and messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RuntimeError {
     /// Exit code 1.
-    InvalidArgument,
+    InvalidArgument = 1,
     /// Exit code 2.
-    DivisionByZero,
+    DivisionByZero = 2,
+    /// Exit code 3.
+    IndexOutOfBounds = 3,
+    /// Exit code 4.
+    OperationOnNone = 4,
     /// Exit code 5.
-    OutOfMemory,
+    OutOfMemory = 5,
 }
 
 impl RuntimeError {
-    /// All runtime errors the generated code can raise.
-    pub const ALL: [RuntimeError; 3] = [
+    /// All runtime errors, by code.
+    pub const ALL: [RuntimeError; 5] = [
         RuntimeError::InvalidArgument,
         RuntimeError::DivisionByZero,
+        RuntimeError::IndexOutOfBounds,
+        RuntimeError::OperationOnNone,
         RuntimeError::OutOfMemory,
     ];
 
     /// The process exit code.
     pub fn code(self) -> i32 {
-        match self {
-            RuntimeError::InvalidArgument => 1,
-            RuntimeError::DivisionByZero => 2,
-            RuntimeError::OutOfMemory => 5,
-        }
+        self as i32
     }
 
     /// The message printed on standard output.
@@ -104,103 +147,247 @@ impl RuntimeError {
         match self {
             RuntimeError::InvalidArgument => "Invalid argument",
             RuntimeError::DivisionByZero => "Division by zero",
+            RuntimeError::IndexOutOfBounds => "Index out of bounds",
+            RuntimeError::OperationOnNone => "Operation on None",
             RuntimeError::OutOfMemory => "Out of memory",
         }
     }
 }
 
-/// Byte offset of the `fd_write` iovec.
+/// Tag of a boxed `int`.
+pub const INT_TAG: i32 = 1;
+/// Tag of a boxed `bool`.
+pub const BOOL_TAG: i32 = 2;
+/// Tag of a string.
+pub const STR_TAG: i32 = 3;
+/// Tag of a list.
+pub const LIST_TAG: i32 = 4;
+/// Table index of the first dispatch table (`object`'s); smaller tags are builtin.
+const FIRST_VTABLE: u32 = 8;
+
+/// Byte offset of the WASI iovec (pointer, length).
 const IOVEC: i32 = 0;
-/// Byte offset of `fd_write`'s written-bytes result.
-const NWRITTEN: i32 = 8;
+/// Byte offset of the WASI result word (bytes written or read).
+const IORESULT: i32 = 8;
 /// One past the end of the digit buffer of `print_int`.
 const NUMBUF_END: i32 = 48;
 /// First byte of static data.
 const DATA_START: u32 = 64;
+/// Size of each of the standard output and input buffers.
+const IOBUF: u32 = 4096;
+/// Size of a one-character string in the static table.
+const CHAR_SIZE: i32 = 12;
 /// WebAssembly page size in bytes.
 const PAGE: u64 = 65536;
 
-/// Indices of imported and runtime functions, and where static strings are.
+/// Addresses fixed when the module is laid out.
 #[derive(Debug, Clone)]
 pub(crate) struct Layout {
-    /// Static strings: offset and length.
-    strings: HashMap<&'static str, (i32, i32)>,
-    /// Memory limit in pages.
-    limit_pages: u32,
-    /// Index of the first user function.
-    first_user: u32,
-    /// Index of the heap-pointer global.
-    heap_global: u32,
-    /// Number of globals before the user's.
-    first_user_global: u32,
+    /// The 256 one-character strings.
+    chars: i32,
+    /// Static boxed `False` and `True`.
+    false_box: i32,
+    true_box: i32,
+    /// Static strings (literals, messages): address of the string object.
+    strings: HashMap<String, i32>,
+    /// Table of (pointer, length) of the error messages, by code.
+    messages: i32,
+    /// Table of (pointer, length) of the error site descriptions, by site id.
+    sites: i32,
+    /// Output and input buffers.
+    outbuf: i32,
+    inbuf: i32,
+    /// Memory limit in bytes.
+    limit_bytes: u32,
 }
 
-/// Function indices: imports, then the runtime, then user functions, then `_start`.
+/// Indices of globals.
+#[derive(Debug, Clone, Copy)]
+#[repr(u32)]
+pub(crate) enum G {
+    Heap = 0,
+    OutLen,
+    InPos,
+    InLen,
+    /// Number of runtime globals (user globals come after).
+    Count,
+}
+
+/// Imported and runtime functions, in function-index order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
 pub(crate) enum Rt {
     FdWrite = 0,
+    FdRead,
     ProcExit,
-    Write,
+    WriteFd,
+    Flush,
+    Out,
     PrintInt,
     PrintBool,
+    PrintStr,
     PrintObject,
     Error,
     Alloc,
-    FloorDiv,
-    Mod,
+    BoxInt,
+    StrConcat,
+    StrEq,
+    ListConcat,
+    Len,
+    Input,
+    ObjectInit,
 }
 
 /// Number of imported functions (they come first in the index space).
-const N_IMPORTS: u32 = 2;
+const N_IMPORTS: u32 = 3;
 /// Runtime functions defined in the module, in index order.
-const RUNTIME: [Rt; 8] = [
-    Rt::Write,
+const RUNTIME: [Rt; 16] = [
+    Rt::WriteFd,
+    Rt::Flush,
+    Rt::Out,
     Rt::PrintInt,
     Rt::PrintBool,
+    Rt::PrintStr,
     Rt::PrintObject,
     Rt::Error,
     Rt::Alloc,
-    Rt::FloorDiv,
-    Rt::Mod,
+    Rt::BoxInt,
+    Rt::StrConcat,
+    Rt::StrEq,
+    Rt::ListConcat,
+    Rt::Len,
+    Rt::Input,
+    Rt::ObjectInit,
 ];
 
-impl Layout {
-    fn string(&self, s: &str) -> (i32, i32) {
-        self.strings[s]
+/// Static data being laid out.
+struct Data {
+    bytes: Vec<u8>,
+}
+
+impl Data {
+    fn addr(&self) -> u32 {
+        DATA_START + self.bytes.len() as u32
+    }
+
+    fn align(&mut self, a: usize) {
+        while !self.bytes.len().is_multiple_of(a) {
+            self.bytes.push(0);
+        }
+    }
+
+    fn word(&mut self, w: i32) {
+        self.bytes.extend_from_slice(&w.to_le_bytes());
+    }
+
+    /// A string object (tag, length, bytes); returns its address.
+    fn string(&mut self, s: &[u8]) -> i32 {
+        self.align(4);
+        let at = self.addr() as i32;
+        self.word(STR_TAG);
+        self.word(s.len() as i32);
+        self.bytes.extend_from_slice(s);
+        at
+    }
+}
+
+/// Everything function code generation needs to know about the module.
+pub(crate) struct Ctx<'a> {
+    pub p: &'a Program,
+    pub layout: Layout,
+    /// Wasm global of each global variable.
+    pub globals: HashMap<chocopy_ir::VarId, u32>,
+    /// Wasm function index of each user function and method.
+    pub funcs: HashMap<FuncId, u32>,
+    /// Dispatch-table base of each class.
+    pub vtables: HashMap<ClassId, u32>,
+    /// Table base of `object`'s dispatch table.
+    pub object_vtable: u32,
+    /// Type index of a function with `n` i32 parameters and one i32 result.
+    pub fn_types: Vec<u32>,
+    /// Error sites found so far: their descriptions (index = site id).
+    pub sites: Vec<String>,
+    pub source: Option<SourceInfo>,
+}
+
+impl Ctx<'_> {
+    /// A new error site at `span`; its id.
+    pub fn site(&mut self, span: Span) -> i32 {
+        let text = match &self.source {
+            Some(s) => s.describe(span.start),
+            None => format!("byte {}", span.start),
+        };
+        self.sites.push(text);
+        (self.sites.len() - 1) as i32
     }
 }
 
 /// Compiles flat IR to a WebAssembly module.
 ///
-/// Errors: [`CodegenError::NotFlat`] if nested functions remain,
-/// [`CodegenError::Unsupported`] for constructs outside the compiled subset.
+/// Errors: [`CodegenError::NotFlat`] if nested functions remain.
 pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     if !p.is_flat() {
         return Err(CodegenError::NotFlat);
     }
-    // Static data.
-    let mut data = Vec::new();
-    let mut strings = HashMap::new();
-    let mut statics: Vec<&'static str> = vec!["True\n", "False\n", "\n"];
-    statics.extend(RuntimeError::ALL.iter().map(|e| e.message()));
-    for s in statics {
-        strings.insert(
-            s,
-            ((DATA_START as usize + data.len()) as i32, s.len() as i32),
-        );
-        data.extend_from_slice(s.as_bytes());
+    // Static data: one-character strings, boxed booleans, literals, messages.
+    let mut data = Data { bytes: Vec::new() };
+    let chars = data.addr() as i32;
+    for c in 0..=255u8 {
+        data.word(STR_TAG);
+        data.word(1);
+        data.bytes.extend_from_slice(&[c, 0, 0, 0]);
     }
-    let heap_start = (DATA_START + data.len() as u32 + 7) & !7;
-    let limit_pages = opts.memory_limit.div_ceil(PAGE).clamp(1, 65536) as u32;
-    let n_user = p.functions.len() as u32;
-    let layout = Layout {
-        strings,
-        limit_pages,
-        first_user: N_IMPORTS + RUNTIME.len() as u32,
-        heap_global: 0,
-        first_user_global: 1,
+    let false_box = data.addr() as i32;
+    data.word(BOOL_TAG);
+    data.word(0);
+    let true_box = data.addr() as i32;
+    data.word(BOOL_TAG);
+    data.word(1);
+    let mut strings = HashMap::new();
+    let mut literal = |s: &str, data: &mut Data| {
+        strings
+            .entry(s.to_string())
+            .or_insert_with(|| data.string(s.as_bytes()));
     };
+    for s in string_literals(p) {
+        literal(&s, &mut data);
+    }
+    for s in ["\n", "True\n", "False\n", ": "] {
+        literal(s, &mut data);
+    }
+    for e in RuntimeError::ALL {
+        literal(e.message(), &mut data);
+    }
+    data.align(4);
+    let messages = data.addr() as i32;
+    for code in 0..=5 {
+        let text = RuntimeError::ALL
+            .iter()
+            .find(|e| e.code() == code)
+            .map_or("", |e| e.message());
+        let at = strings.get(text).copied().unwrap_or(0);
+        data.word(at + 8);
+        data.word(text.len() as i32);
+    }
+    let limit_pages = opts.memory_limit.div_ceil(PAGE).clamp(1, 65536) as u32;
+    let n_user: u32 = p.roots().len() as u32;
+    let first_user = N_IMPORTS + RUNTIME.len() as u32;
+    // Function indices: runtime, user functions and methods, _start.
+    let mut funcs = HashMap::new();
+    for (i, f) in p.roots().into_iter().enumerate() {
+        funcs.insert(f, first_user + i as u32);
+    }
+    let start_index = first_user + n_user;
+    // Dispatch tables.
+    let object_vtable = FIRST_VTABLE;
+    let mut table_funcs: Vec<u32> = vec![Rt::ObjectInit as u32];
+    let mut vtables = HashMap::new();
+    for (c, _) in p.classes.iter() {
+        vtables.insert(c, FIRST_VTABLE + table_funcs.len() as u32);
+        for (_, m) in p.vtable(c) {
+            table_funcs.push(m.map_or(Rt::ObjectInit as u32, |m| funcs[&m]));
+        }
+    }
 
     // Types: interned by (params, results), all i32.
     let mut types = TypeSection::new();
@@ -215,60 +402,125 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
             next
         })
     };
+    let max_params = p
+        .funcs
+        .iter()
+        .map(|(_, f)| f.params.len() as u32)
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let fn_types: Vec<u32> = (0..=max_params).map(|n| ty(n, 1)).collect();
 
     let mut imports = ImportSection::new();
     let wasi = "wasi_snapshot_preview1";
     imports.import(wasi, "fd_write", EntityType::Function(ty(4, 1)));
+    imports.import(wasi, "fd_read", EntityType::Function(ty(4, 1)));
     imports.import(wasi, "proc_exit", EntityType::Function(ty(1, 0)));
+
+    // User code first: it decides the error sites, which go into the data.
+    let layout_stub = Layout {
+        chars,
+        false_box,
+        true_box,
+        strings: strings.clone(),
+        messages,
+        sites: 0,
+        outbuf: 0,
+        inbuf: 0,
+        limit_bytes: (limit_pages as u64 * PAGE).min(u32::MAX as u64) as u32,
+    };
+    let mut globals_index = HashMap::new();
+    for (i, d) in p.globals.iter().enumerate() {
+        globals_index.insert(d.var, G::Count as u32 + i as u32);
+    }
+    let mut m = Ctx {
+        p,
+        layout: layout_stub,
+        globals: globals_index,
+        funcs,
+        vtables,
+        object_vtable,
+        fn_types,
+        sites: vec![String::new()],
+        source: opts.source.clone(),
+    };
+    let mut user_bodies = Vec::new();
+    for f in p.roots() {
+        user_bodies.push((f, func::compile_function(&mut m, Some(f))));
+    }
+    let start_body = func::compile_function(&mut m, None);
+
+    // Error sites: (pointer, length) of each description, then the buffers and heap.
+    let site_strings: Vec<i32> = m.sites.iter().map(|s| data.string(s.as_bytes())).collect();
+    data.align(4);
+    let sites_table = data.addr() as i32;
+    for (s, text) in site_strings.iter().zip(&m.sites) {
+        data.word(s + 8);
+        data.word(text.len() as i32);
+    }
+    data.align(8);
+    let outbuf = data.addr();
+    let inbuf = outbuf + IOBUF;
+    let heap_start = inbuf + IOBUF;
+    m.layout.sites = sites_table;
+    m.layout.outbuf = outbuf as i32;
+    m.layout.inbuf = inbuf as i32;
 
     let mut functions = FunctionSection::new();
     let mut code = CodeSection::new();
     let mut names = NameMap::new();
     names.append(Rt::FdWrite as u32, "fd_write");
+    names.append(Rt::FdRead as u32, "fd_read");
     names.append(Rt::ProcExit as u32, "proc_exit");
     for rt in RUNTIME {
-        let (params, results, name, body) = runtime::build(rt, &layout);
+        let (params, results, name, body) = runtime::build(rt, &m.layout);
         functions.function(ty(params, results));
         code.function(&body);
         names.append(rt as u32, name);
     }
+    for (f, body) in user_bodies {
+        let func = &p.funcs[f];
+        functions.function(ty(func.params.len() as u32, 1));
+        code.function(&body);
+        let name = match func.method_of {
+            Some(c) => format!("{}.{}", p.classes[c].name, func.name),
+            None => func.name.clone(),
+        };
+        names.append(m.funcs[&f], &name);
+    }
+    functions.function(ty(0, 0));
+    code.function(&start_body);
+    names.append(start_index, "_start");
 
-    // Globals: the heap pointer, then the user's.
+    let mut tables = TableSection::new();
+    let table_size = FIRST_VTABLE as u64 + table_funcs.len() as u64;
+    tables.table(TableType {
+        element_type: RefType::FUNCREF,
+        minimum: table_size,
+        maximum: Some(table_size),
+        table64: false,
+        shared: false,
+    });
+    let mut elements = ElementSection::new();
+    elements.active(
+        Some(0),
+        &ConstExpr::i32_const(FIRST_VTABLE as i32),
+        Elements::Functions(std::borrow::Cow::Borrowed(&table_funcs)),
+    );
+
     let mut globals = GlobalSection::new();
     let gty = GlobalType {
         val_type: ValType::I32,
         mutable: true,
         shared: false,
     };
-    globals.global(gty, &ConstExpr::i32_const(heap_start as i32));
-    let mut global_index = HashMap::new();
-    for (i, d) in p.globals.iter().enumerate() {
-        global_index.insert(d.var, layout.first_user_global + i as u32);
-        globals.global(gty, &ConstExpr::i32_const(const_value(d.init)));
+    globals.global(gty, &ConstExpr::i32_const(heap_start as i32)); // Heap
+    globals.global(gty, &ConstExpr::i32_const(0)); // OutLen
+    globals.global(gty, &ConstExpr::i32_const(0)); // InPos
+    globals.global(gty, &ConstExpr::i32_const(0)); // InLen
+    for d in &p.globals {
+        globals.global(gty, &ConstExpr::i32_const(const_value(&d.init, &m.layout)));
     }
-    let func_index: HashMap<_, _> = p
-        .functions
-        .iter()
-        .enumerate()
-        .map(|(i, &f)| (f, layout.first_user + i as u32))
-        .collect();
-    let ctx = func::Context {
-        p,
-        globals: &global_index,
-        funcs: &func_index,
-    };
-    for &f in &p.functions {
-        let func = &p.funcs[f];
-        let body = func::compile_function(&ctx, Some(f))?;
-        functions.function(ty(func.params.len() as u32, 1));
-        code.function(&body);
-        names.append(func_index[&f], &func.name);
-    }
-    let start_index = layout.first_user + n_user;
-    let body = func::compile_function(&ctx, None)?;
-    functions.function(ty(0, 0));
-    code.function(&body);
-    names.append(start_index, "_start");
 
     let mut memories = MemorySection::new();
     memories.memory(MemoryType {
@@ -282,7 +534,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     exports.export("memory", ExportKind::Memory, 0);
     exports.export("_start", ExportKind::Func, start_index);
     let mut datas = DataSection::new();
-    datas.active(0, &ConstExpr::i32_const(DATA_START as i32), data);
+    datas.active(0, &ConstExpr::i32_const(DATA_START as i32), data.bytes);
 
     let mut name_section = NameSection::new();
     name_section.functions(&names);
@@ -292,21 +544,58 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         .section(&types)
         .section(&imports)
         .section(&functions)
+        .section(&tables)
         .section(&memories)
         .section(&globals)
         .section(&exports)
+        .section(&elements)
         .section(&code)
         .section(&datas)
         .section(&name_section);
     Ok(module.finish())
 }
 
-/// The i32 representation of a constant.
-pub(crate) fn const_value(c: Const) -> i32 {
+/// Every string constant of the program, in order of appearance.
+fn string_literals(p: &Program) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut add = |c: &Const| {
+        if let Const::Str(s) = c {
+            out.push(s.clone());
+        }
+    };
+    for d in &p.globals {
+        add(&d.init);
+    }
+    for (_, c) in p.classes.iter() {
+        for a in &c.attrs {
+            add(&a.init);
+        }
+    }
+    for f in p.all_functions() {
+        for d in &p.funcs[f].locals {
+            add(&d.init);
+        }
+        chocopy_ir::visit::exprs_pre(&p.funcs[f].body, &mut |e| {
+            if let chocopy_ir::ExprKind::Const(c) = &e.kind {
+                add(c);
+            }
+        });
+    }
+    chocopy_ir::visit::exprs_pre(&p.main, &mut |e| {
+        if let chocopy_ir::ExprKind::Const(c) = &e.kind {
+            add(c);
+        }
+    });
+    out
+}
+
+/// The i32 representation of a constant (strings: their static address).
+pub(crate) fn const_value(c: &Const, layout: &Layout) -> i32 {
     match c {
         Const::None => 0,
-        Const::Bool(b) => b as i32,
-        Const::Int(i) => i,
+        Const::Bool(b) => *b as i32,
+        Const::Int(i) => *i,
+        Const::Str(s) => layout.strings[s.as_str()],
     }
 }
 

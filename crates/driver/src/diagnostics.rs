@@ -60,8 +60,3 @@ pub fn render(name: &str, text: &str, diagnostics: &[Diagnostic]) -> String {
 pub fn render_plain(message: &str) -> String {
     format!("error: {message}\n")
 }
-
-/// 1-based line and column of byte offset `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    chocopy_syntax::line_col(text, offset)
-}

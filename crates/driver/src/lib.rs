@@ -128,6 +128,11 @@ pub fn load(path: &str) -> Result<Source, Failure> {
 /// Parses and type-checks `src`; on failure, every syntax error, or else every
 /// semantic error, is rendered.
 pub fn front_end(src: &Source) -> Result<Program, Failure> {
+    analyze(src).map(|(_, p)| p)
+}
+
+/// Parses and type-checks `src`, keeping the syntax tree.
+fn analyze(src: &Source) -> Result<(chocopy_syntax::Parse, Program), Failure> {
     let parse = chocopy_syntax::parse(&src.text);
     if !parse.errors().is_empty() {
         let ds: Vec<Diagnostic> = parse
@@ -140,7 +145,7 @@ pub fn front_end(src: &Source) -> Result<Program, Failure> {
         });
     }
     // Errors in the order found: a cause comes before the errors it entails.
-    chocopy_resolve::check(&parse.tree()).map_err(|errs| {
+    let program = chocopy_resolve::check(&parse.tree()).map_err(|errs| {
         let ds: Vec<Diagnostic> = errs
             .iter()
             .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), String::new()))
@@ -148,7 +153,44 @@ pub fn front_end(src: &Source) -> Result<Program, Failure> {
         Failure {
             rendered: diagnostics::render(&src.name, &src.text, &ds),
         }
-    })
+    })?;
+    Ok((parse, program))
+}
+
+/// Where each function and method is defined, with its qualified name (`f.g`,
+/// `A.m`), for runtime error locations.
+fn source_info(src: &Source, parse: &chocopy_syntax::Parse) -> chocopy_codegen::SourceInfo {
+    use chocopy_syntax::ast::{AstNode, ClassDef, FuncDef};
+    let mut functions = Vec::new();
+    for node in parse.syntax_node().descendants() {
+        let Some(def) = FuncDef::cast(node.clone()) else {
+            continue;
+        };
+        let mut names: Vec<String> = def
+            .name()
+            .map(|t| t.text().to_string())
+            .into_iter()
+            .collect();
+        for anc in node.ancestors().skip(1) {
+            let name = FuncDef::cast(anc.clone())
+                .and_then(|f| f.name())
+                .or_else(|| ClassDef::cast(anc).and_then(|c| c.name()));
+            if let Some(n) = name {
+                names.push(n.text().to_string());
+            }
+        }
+        names.reverse();
+        let r = def.syntax().text_range();
+        functions.push((
+            chocopy_ir::Span::new(r.start().into(), r.end().into()),
+            names.join("."),
+        ));
+    }
+    chocopy_codegen::SourceInfo {
+        file: src.name.clone(),
+        text: src.text.clone(),
+        functions,
+    }
 }
 
 /// The result of a whole compilation.
@@ -164,24 +206,14 @@ pub struct Compiled {
 
 /// Compiles `src` to a validated WebAssembly module.
 pub fn compile(src: &Source, opts: &Options) -> Result<Compiled, Failure> {
-    let ir = front_end(src)?;
+    let (parse, ir) = analyze(src)?;
     let stages = chocopy_closure::run(&ir, opts.strategy.0, &opts.inline).map_err(|e| Failure {
         rendered: diagnostics::render_plain(&e.to_string()),
     })?;
-    let wasm = chocopy_codegen::compile(&stages.lifted, &opts.codegen).map_err(|e| {
-        let rendered = match &e {
-            chocopy_codegen::CodegenError::Unsupported(_, span) => diagnostics::render(
-                &src.name,
-                &src.text,
-                &[Diagnostic::error(
-                    span.start as usize..span.end as usize,
-                    e.to_string(),
-                    String::new(),
-                )],
-            ),
-            _ => diagnostics::render_plain(&format!("internal compiler error: {e}")),
-        };
-        Failure { rendered }
+    let mut codegen = opts.codegen.clone();
+    codegen.source = Some(source_info(src, &parse));
+    let wasm = chocopy_codegen::compile(&stages.lifted, &codegen).map_err(|e| Failure {
+        rendered: diagnostics::render_plain(&format!("internal compiler error: {e}")),
     })?;
     chocopy_codegen::validate(&wasm).map_err(|e| Failure {
         rendered: diagnostics::render_plain(&format!(
