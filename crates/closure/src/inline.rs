@@ -218,6 +218,15 @@ impl Inliner<'_> {
 
     fn stmt(&mut self, s: Stmt, out: &mut Vec<Stmt>) {
         match s {
+            Stmt::Expr(Expr {
+                kind: ExprKind::Call(g, args),
+                ty,
+                span,
+            }) if self.selected.contains(&g) => {
+                // The result is discarded: no result variable.
+                let args = self.flatten_list(args, out);
+                self.instantiate(g, args, ty, span, out, false);
+            }
             Stmt::Expr(e) => {
                 let r = self.flatten(e, out);
                 if !is_pure_residual(&r) {
@@ -318,7 +327,7 @@ impl Inliner<'_> {
         match kind {
             ExprKind::Call(g, args) if self.selected.contains(&g) => {
                 let args = self.flatten_list(args, out);
-                self.instantiate(g, args, ty, span, out)
+                self.instantiate(g, args, ty, span, out, true)
             }
             ExprKind::Call(g, args) => {
                 let args = self.flatten_list(args, out);
@@ -428,7 +437,8 @@ impl Inliner<'_> {
     }
 
     /// Emits a copy of `g`'s body for arguments `args` (already flattened and
-    /// evaluated in order) and returns the expression for its result.
+    /// evaluated in order) and returns the expression for its result (`None` when
+    /// `want_result` is false: the caller discards it).
     fn instantiate(
         &mut self,
         g: FuncId,
@@ -436,6 +446,7 @@ impl Inliner<'_> {
         ty: Type,
         span: Span,
         out: &mut Vec<Stmt>,
+        want_result: bool,
     ) -> Expr {
         self.changed = true;
         *self.report.sites.entry(g).or_default() += 1;
@@ -492,7 +503,7 @@ impl Inliner<'_> {
         let mut body = callee.body.clone();
         remap(&mut body, &vmap, &fmap);
         // Returns become assignments to the result.
-        let result = (callee.ret != Type::None)
+        let result = (want_result && callee.ret != Type::None)
             .then(|| self.fresh(&format!("{}$result", callee.name), callee.ret.clone(), span));
         if let Some(r) = result {
             if !always_returns(&body) {
