@@ -1,11 +1,21 @@
 //! The modules `chocopy build` writes are plain WASI commands: Node's `node:wasi`
-//! runs them to the same output and exit code as our wasmtime runner.
+//! runs them to the same output and exit code as our wasmtime runner, for every test
+//! program and every pa3 benchmark (and the pa3 program reading standard input).
 
 mod common;
 
 use chocopy_closure::Strategy;
 use chocopy_driver::Options;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn pa3_result(p: &Path) -> String {
+    let mut s = std::fs::read_to_string(format!("{}.ast.typed.s.result", p.display())).unwrap();
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
 
 #[test]
 fn node_runs_built_modules_with_the_same_output() {
@@ -13,25 +23,47 @@ fn node_runs_built_modules_with_the_same_output() {
         common::have("node"),
         "node is required (the README's setup installs it)"
     );
+    let pa3 = common::shared().join("conformance/berkeley/pa3");
+    let mut cases: Vec<(PathBuf, String)> = common::programs()
+        .into_iter()
+        .map(|p| {
+            let e = common::expected(&p);
+            (p, e)
+        })
+        .collect();
+    for name in ["exp", "prime", "sieve", "stdlib", "tree"] {
+        let p = pa3.join(format!("benchmarks/{name}.py"));
+        let e = pa3_result(&p);
+        cases.push((p, e));
+    }
+    let input = pa3.join("sample/input.py");
+    let e = pa3_result(&input);
+    cases.push((input, e));
+
     let dir = std::env::temp_dir().join(format!("chocopy-node-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut failures = Vec::new();
-    for p in common::programs() {
+    for (p, expected) in &cases {
         let compiled =
-            chocopy_driver::compile(&common::source(&p), &Options::with_strategy(Strategy::Auto))
+            chocopy_driver::compile(&common::source(p), &Options::with_strategy(Strategy::Auto))
                 .unwrap();
-        let wasm = dir.join(format!("{}.wasm", common::name(&p)));
+        let wasm = dir.join(format!("{}.wasm", common::name(p)));
         std::fs::write(&wasm, &compiled.wasm).unwrap();
+        let stdin = match std::fs::File::open(format!("{}.in", p.display())) {
+            Ok(f) => Stdio::from(f),
+            Err(_) => Stdio::null(),
+        };
         let out = Command::new("node")
             .arg(common::root().join("tests/support/run_wasi.mjs"))
             .arg(&wasm)
+            .stdin(stdin)
             .output()
             .unwrap();
         let got = common::format_run(&out.stdout, out.status.code().unwrap_or(-1));
-        if got != common::expected(&p) {
+        if &got != expected {
             failures.push(format!(
                 "{}: node printed\n{got}{}",
-                common::name(&p),
+                common::name(p),
                 String::from_utf8_lossy(&out.stderr)
             ));
         }

@@ -109,6 +109,14 @@ fn stores_zero(c: &Const, ty: &Type) -> bool {
     }
 }
 
+/// The byte of a one-character string literal.
+fn one_char(e: &Expr) -> Option<u8> {
+    match &e.kind {
+        ExprKind::Const(Const::Str(s)) if s.len() == 1 => Some(s.as_bytes()[0]),
+        _ => None,
+    }
+}
+
 /// How `list_concat` must box the elements of a list of `elem` to make a list of
 /// `result`: 0 as they are, 1 box ints, 2 box bools.
 fn box_mode(elem: &Type, result: &Type) -> i32 {
@@ -565,6 +573,33 @@ impl Gen<'_, '_> {
                 self.push(I::Else);
                 self.expr(b);
                 self.push(I::End);
+            }
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b)
+                if a.ty == Type::Str && (one_char(a).is_some() || one_char(b).is_some()) =>
+            {
+                // Against a one-character literal: compare length and byte inline.
+                let (other, c) = match one_char(b) {
+                    Some(c) => (a, c),
+                    None => (b, one_char(a).unwrap_or(0)),
+                };
+                let t = self.temp();
+                self.expr(other);
+                self.push(I::LocalTee(t));
+                self.push(I::I32Load(word(4)));
+                self.push(I::I32Const(1));
+                self.push(I::I32Eq);
+                self.push(I::If(BlockType::Result(ValType::I32)));
+                self.push(I::LocalGet(t));
+                self.push(I::I32Load8U(BYTE));
+                self.push(I::I32Const(c as i32));
+                self.push(I::I32Eq);
+                self.push(I::Else);
+                self.push(I::I32Const(0));
+                self.push(I::End);
+                if *op == BinOp::Ne {
+                    self.push(I::I32Eqz);
+                }
+                self.release(t);
             }
             ExprKind::Binary(op, a, b) => {
                 self.expr(a);

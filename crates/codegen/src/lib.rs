@@ -345,9 +345,18 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     data.word(1);
     let mut strings = HashMap::new();
     let mut literal = |s: &str, data: &mut Data| {
-        strings
-            .entry(s.to_string())
-            .or_insert_with(|| data.string(s.as_bytes()));
+        // One-character literals are the entries of the character table.
+        let at = match s.as_bytes() {
+            [c] => chars + CHAR_SIZE * *c as i32,
+            _ => *strings.get(s).unwrap_or(&0),
+        };
+        strings.entry(s.to_string()).or_insert_with(|| {
+            if at != 0 {
+                at
+            } else {
+                data.string(s.as_bytes())
+            }
+        });
     };
     for s in string_literals(p) {
         literal(&s, &mut data);

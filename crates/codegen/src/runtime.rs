@@ -308,10 +308,11 @@ pub(crate) fn build(rt: Rt, layout: &Layout) -> (u32, u32, &'static str, Functio
             (2, 0, "error", f)
         }
         // alloc(size) -> ptr: bump allocation, 8-aligned, growing memory on demand up
-        // to the limit; fresh memory is zeroed by WebAssembly.
+        // to the limit (doubling it when possible, to grow rarely); fresh memory is
+        // zeroed by WebAssembly.
         Rt::Alloc => {
-            // locals: 1 ptr, 2 new end, 3 current memory end
-            let mut f = Function::new([(3, ValType::I32)]);
+            // locals: 1 ptr, 2 new end, 3 current memory end, 4 pages needed
+            let mut f = Function::new([(4, ValType::I32)]);
             let limit = layout.limit_bytes as i32;
             let mut s = f.instructions();
             s.local_get(0)
@@ -335,7 +336,17 @@ pub(crate) fn build(rt: Rt, layout: &Layout) -> (u32, u32, &'static str, Functio
                 .local_tee(3)
                 .i32_gt_u()
                 .if_(BlockType::Empty)
-                // pages = (new - end + 65535) >> 16
+                .local_get(2)
+                .i32_const(limit)
+                .i32_gt_u()
+                .local_get(2)
+                .local_get(1)
+                .i32_lt_u()
+                .i32_or()
+                .if_(BlockType::Empty);
+            raise(&mut s, RuntimeError::OutOfMemory, 0);
+            // pages = (new - end + 65535) >> 16; try max(pages, current) first.
+            s.end()
                 .local_get(2)
                 .local_get(3)
                 .i32_sub()
@@ -343,20 +354,24 @@ pub(crate) fn build(rt: Rt, layout: &Layout) -> (u32, u32, &'static str, Functio
                 .i32_add()
                 .i32_const(16)
                 .i32_shr_u()
+                .local_tee(4)
+                .memory_size(0)
+                .local_get(4)
+                .memory_size(0)
+                .i32_gt_u()
+                .select()
                 .memory_grow(0)
                 .i32_const(-1)
                 .i32_eq()
-                .local_get(2)
-                .i32_const(limit)
-                .i32_gt_u()
-                .i32_or()
-                .local_get(2)
-                .local_get(1)
-                .i32_lt_u()
-                .i32_or()
+                .if_(BlockType::Empty)
+                .local_get(4)
+                .memory_grow(0)
+                .i32_const(-1)
+                .i32_eq()
                 .if_(BlockType::Empty);
             raise(&mut s, RuntimeError::OutOfMemory, 0);
             s.end()
+                .end()
                 .end()
                 .local_get(2)
                 .global_set(G::Heap as u32)
