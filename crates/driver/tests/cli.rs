@@ -81,6 +81,48 @@ fn runtime_error_prints_message_and_exits_with_its_code() {
 }
 
 #[test]
+fn runtime_error_names_its_source_location_on_stderr() {
+    for s in ["ref", "lift", "inline", "auto"] {
+        let o = chocopy(&["run", &format!("--closure={s}"), &input("runtime_error.py")]);
+        assert_eq!(
+            stderr(&o),
+            "tests/inputs/runtime_error.py:3:16 (in function f.g): Division by zero\n",
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn allocation_past_the_memory_limit_is_out_of_memory() {
+    let o = chocopy(&["run", "--memory-limit=1000000", &input("out_of_memory.py")]);
+    assert_eq!(o.status.code(), Some(5));
+    assert_eq!(stdout(&o), "Out of memory\n");
+}
+
+#[test]
+fn run_reads_standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chocopy"))
+        .args(["run", &input("echo_input.py")])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"hello\nworld\n\nlast")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    // The blank line is "\n" (length 1), so the loop goes on; the last line has no
+    // newline; then input() returns "".
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "h\nw\n\n\nl\n4\n");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
 fn stack_exhaustion_is_a_clear_error_not_a_panic() {
     let o = chocopy(&["run", &input("deep_recursion.py")]);
     assert_eq!(o.status.code(), Some(70));

@@ -1,0 +1,8 @@
+line: str = ""
+count: int = 0
+line = input()
+while len(line) > 0:
+    count = count + 1
+    print(line[0])
+    line = input()
+print(count)
