@@ -10,7 +10,10 @@
 //!
 //! Size is the number of IR statements and expression nodes in the body (and in the
 //! bodies of functions nested in it, which inlining copies too), our stand-in for
-//! Binaryen's count of wasm instructions.
+//! Binaryen's count of wasm instructions. Decisions are made again after each round
+//! of inlining (Binaryen recomputes its function information each iteration), up to
+//! `max_iterations` rounds. The values that differ from Binaryen's were set by the
+//! threshold sweep of the strategy benchmark (`benches/strategies.md`).
 
 use chocopy_ir::{visit, ExprKind, FuncId, Program, Stmt};
 use chocopy_resolve::CallGraph;
@@ -25,8 +28,11 @@ pub struct InlineConfig {
     /// Functions with exactly one call site are inlined up to this size (Binaryen
     /// `oneCallerInlineMaxSize` = -1, i.e. unlimited).
     pub one_caller_inline_max_size: u32,
-    /// Other functions are inlined up to this size ... (Binaryen
-    /// `flexibleInlineMaxSize` = 20)
+    /// Other functions are inlined up to this size ... (Binaryen's
+    /// `flexibleInlineMaxSize` is 20 wasm instructions; our size counts IR nodes, a
+    /// comparison of strings being one node but ten instructions. The threshold sweep
+    /// of `benches/strategies.md` set it to 40: fewer executed instructions on the
+    /// suite than 20, at a module size still below `ref`'s.)
     pub flexible_inline_max_size: u32,
     /// ... only if they have no loops, unless this is set (Binaryen
     /// `allowFunctionsWithLoops` = false) ...
@@ -34,6 +40,9 @@ pub struct InlineConfig {
     /// ... and no calls of user functions, unless this is set (the design notes'
     /// "only functions without loops or calls").
     pub allow_functions_with_calls: bool,
+    /// Rounds of deciding and inlining: after a round, callers that absorbed their
+    /// callees are measured again (Binaryen's `MaxIterationsForFunc` = 5).
+    pub max_iterations: u32,
 }
 
 impl Default for InlineConfig {
@@ -41,9 +50,10 @@ impl Default for InlineConfig {
         InlineConfig {
             always_inline_max_size: 2,
             one_caller_inline_max_size: u32::MAX,
-            flexible_inline_max_size: 20,
+            flexible_inline_max_size: 40,
             allow_functions_with_loops: false,
             allow_functions_with_calls: false,
+            max_iterations: 5,
         }
     }
 }

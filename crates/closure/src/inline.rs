@@ -19,6 +19,9 @@
 //!
 //! Functions are processed callees first (SCC order), so a callee's body is inlined
 //! into before it is copied; the process repeats until no selected call is left.
+//! Constant arguments are substituted for parameters nobody assigns, a body ending in
+//! its only `return e` yields `e` itself as the result, and a body that received
+//! inlined code is cleaned up by [`simplify`](crate::simplify).
 //!
 //! Precondition: verified IR (nested or flat). Recursive functions (on a call-graph
 //! cycle) are never inlined, even if selected. Postcondition: no call of a selected
@@ -29,6 +32,7 @@ use chocopy_ir::{
     always_returns, visit, BinOp, Const, Expr, ExprKind, FuncId, Function, Place, Program, Span,
     Stmt, Type, UnOp, VarDef, VarId,
 };
+use crate::simplify;
 use chocopy_resolve::CallGraph;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -40,6 +44,16 @@ pub struct InlineReport {
     pub sites: BTreeMap<FuncId, u32>,
     /// Functions removed because no call site was left.
     pub removed: Vec<FuncId>,
+}
+
+impl InlineReport {
+    /// Adds the counts of a later round.
+    pub fn merge(&mut self, other: InlineReport) {
+        for (f, n) in other.sites {
+            *self.sites.entry(f).or_default() += n;
+        }
+        self.removed.extend(other.removed);
+    }
 }
 
 /// Inlines every call of a function in `selected` that is not recursive, then removes
@@ -138,6 +152,8 @@ fn inline_into(
         changed,
         ..
     } = inl;
+    // Constant arguments leave constant conditions behind: fold them.
+    let body = if changed { simplify::simplify(body) } else { body };
     match caller {
         Some(f) => {
             p.funcs[f].body = body;
@@ -263,10 +279,15 @@ impl Inliner<'_> {
             }
             Stmt::While { cond, body } => {
                 let mut body = self.stmts(body);
-                if self.contains_selected(&cond) {
+                let mut pre = Vec::new();
+                let first = self.flatten(cond.clone(), &mut pre);
+                if pre.is_empty() {
+                    // The inlined bodies were mere expressions: no rotation needed.
+                    out.push(Stmt::While { cond: first, body });
+                } else {
                     // Rotate: t = cond; while t: body; t = cond
                     let t = self.fresh("$cond", Type::Bool, cond.span);
-                    let first = self.flatten(cond.clone(), out);
+                    out.extend(pre);
                     out.push(assign(t, first));
                     let again = self.flatten(cond.clone(), &mut body);
                     body.push(assign(t, again));
@@ -275,8 +296,6 @@ impl Inliner<'_> {
                         cond: self.p.read(t, span),
                         body,
                     });
-                } else {
-                    out.push(Stmt::While { cond, body });
                 }
             }
             Stmt::Return { value, span } => {
@@ -284,6 +303,22 @@ impl Inliner<'_> {
                 out.push(Stmt::Return { value, span });
             }
         }
+    }
+
+    /// Whether evaluating `e` has no effect, cannot fail, and reads only variables
+    /// nothing can change (temporaries and stable variables).
+    fn is_pure(&self, e: &Expr) -> bool {
+        let mut pure = true;
+        visit::expr_pre(e, &mut |x| match &x.kind {
+            ExprKind::Const(_) | ExprKind::Unary(..) | ExprKind::IfExpr(..) => {}
+            ExprKind::Var(v) => pure &= self.temps.contains(v) || self.stable.contains(v),
+            ExprKind::Binary(op, a, _) => {
+                pure &= !matches!(op, BinOp::FloorDiv | BinOp::Mod)
+                    && !(*op == BinOp::Add && a.ty.is_reference());
+            }
+            _ => pure = false,
+        });
+        pure
     }
 
     /// Saves `r` in a temporary unless it is a constant or a variable nothing can
@@ -368,12 +403,16 @@ impl Inliner<'_> {
                 Expr::new(ExprKind::RefGet(Box::new(a)), ty, span)
             }
             ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) if self.contains_selected(&b) => {
-                // t = a; if t (and) / if not t (or): t = b
-                let t = self.fresh("$sc", Type::Bool, span);
                 let ra = self.flatten(*a, out);
-                out.push(assign(t, ra));
                 let mut inner = Vec::new();
                 let rb = self.flatten(*b, &mut inner);
+                if inner.is_empty() {
+                    // The inlined code is a mere expression: it can stay in place.
+                    return Expr::new(ExprKind::Binary(op, Box::new(ra), Box::new(rb)), ty, span);
+                }
+                // t = a; if t (and) / if not t (or): t = b
+                let t = self.fresh("$sc", Type::Bool, span);
+                out.push(assign(t, ra));
                 inner.push(assign(t, rb));
                 let (then_, else_) = if op == BinOp::And {
                     (inner, Vec::new())
@@ -398,12 +437,15 @@ impl Inliner<'_> {
                 if !self.contains_selected(&a) && !self.contains_selected(&b) {
                     return Expr::new(ExprKind::IfExpr(Box::new(rc), a, b), ty, span);
                 }
-                let t = self.fresh("$if", ty.clone(), span);
                 let mut then_ = Vec::new();
                 let ra = self.flatten(*a, &mut then_);
-                then_.push(assign(t, ra));
                 let mut else_ = Vec::new();
                 let rb = self.flatten(*b, &mut else_);
+                if then_.is_empty() && else_.is_empty() {
+                    return Expr::new(ExprKind::IfExpr(Box::new(rc), Box::new(ra), Box::new(rb)), ty, span);
+                }
+                let t = self.fresh("$if", ty.clone(), span);
+                then_.push(assign(t, ra));
                 else_.push(assign(t, rb));
                 out.push(Stmt::If {
                     cond: rc,
@@ -454,7 +496,24 @@ impl Inliner<'_> {
         let assigned_in_g = assigned_in_subtree(self.p, g);
         let mut vmap: HashMap<VarId, VarId> = HashMap::new();
         // Parameters: fresh locals holding the arguments.
+        let used_by_nested = used_in_nested(self.p, g);
+        let mut constants: HashMap<VarId, Expr> = HashMap::new();
         for (&param, arg) in callee.params.iter().zip(args) {
+            // A constant argument of a parameter nobody assigns is substituted; so is
+            // a pure argument over unchanging variables, used at most once and not in
+            // a loop (evaluating it there instead of here is unobservable).
+            // (Only an argument of exactly the parameter's type: a narrower one would
+            // need the boxing that storing into the parameter performs.)
+            let substitutable = !assigned_in_g.contains(&param)
+                && !used_by_nested.contains(&param)
+                && arg.ty == self.p.vars[param].ty;
+            if substitutable
+                && (matches!(arg.kind, ExprKind::Const(_))
+                    || (self.is_pure(&arg) && single_use_outside_loops(&callee.body, param)))
+            {
+                constants.insert(param, arg);
+                continue;
+            }
             // An argument variable nobody can change while the body runs stands for
             // the parameter itself.
             if let ExprKind::Var(v) = arg.kind {
@@ -501,6 +560,15 @@ impl Inliner<'_> {
             None => self.p.functions.extend(clones),
         }
         let mut body = callee.body.clone();
+        if !constants.is_empty() {
+            visit::exprs_post_mut(&mut body, &mut |e| {
+                if let ExprKind::Var(v) = e.kind {
+                    if let Some(c) = constants.get(&v) {
+                        *e = c.clone();
+                    }
+                }
+            });
+        }
         remap(&mut body, &vmap, &fmap);
         // Returns become assignments to the result.
         let result = (want_result && callee.ret != Type::None)
@@ -511,9 +579,24 @@ impl Inliner<'_> {
             }
         }
         let mut ctx = Returns { result, done: None };
-        let lowered = ctx.seq(body, Mode::Tail, self);
+        let mut lowered = ctx.seq(body, Mode::Tail, self);
         if let Some(d) = ctx.done {
             out.push(assign(d, Expr::constant(Const::Bool(false), span)));
+        }
+        // A single return at the end: its expression is the result itself.
+        if let Some(r) = result {
+            let assigned_once = visit::assigned_vars(&lowered).contains(&r)
+                && count_assignments(&lowered, r) == 1;
+            if let Some(Stmt::Assign { targets, value }) = lowered.last() {
+                if assigned_once && matches!(targets.as_slice(), [Place::Var(v)] if *v == r) {
+                    let value = value.clone();
+                    lowered.pop();
+                    out.extend(lowered);
+                    self.new_locals.retain(|d| d.var != r);
+                    self.temps.remove(&r);
+                    return value;
+                }
+            }
         }
         out.extend(lowered);
         match result {
@@ -521,6 +604,56 @@ impl Inliner<'_> {
             None => Expr::new(ExprKind::Const(Const::None), ty, span),
         }
     }
+}
+
+/// Whether `v` is read at most once in `stmts`, and not inside a loop.
+fn single_use_outside_loops(stmts: &[Stmt], v: VarId) -> bool {
+    fn count(e: &Expr, v: VarId) -> usize {
+        let mut n = 0;
+        visit::expr_pre(e, &mut |x| n += matches!(x.kind, ExprKind::Var(y) if y == v) as usize);
+        n
+    }
+    fn walk(stmts: &[Stmt], v: VarId, in_loop: bool, uses: &mut usize) -> bool {
+        for s in stmts {
+            let here: usize = visit::stmt_exprs(s).into_iter().map(|e| count(e, v)).sum();
+            let looping = matches!(s, Stmt::While { .. } | Stmt::For { .. });
+            if here > 0 && (in_loop || matches!(s, Stmt::While { .. })) {
+                return false;
+            }
+            *uses += here;
+            for b in visit::stmt_blocks(s) {
+                if !walk(b, v, in_loop || looping, uses) {
+                    return false;
+                }
+            }
+        }
+        *uses <= 1
+    }
+    let mut uses = 0;
+    walk(stmts, v, false, &mut uses)
+}
+
+/// How many assignments (or `for` loops) in `stmts` store into `v`.
+fn count_assignments(stmts: &[Stmt], v: VarId) -> usize {
+    let mut n = 0;
+    visit::targets_pre(stmts, &mut |t| n += matches!(t, Place::Var(x) if *x == v) as usize);
+    n
+}
+
+/// Variables that functions nested (at any depth) in `g` read or assign.
+fn used_in_nested(p: &Program, g: FuncId) -> HashSet<VarId> {
+    let mut set = HashSet::new();
+    let mut stack: Vec<FuncId> = p.funcs[g].nested.clone();
+    while let Some(k) = stack.pop() {
+        visit::exprs_pre(&p.funcs[k].body, &mut |e| {
+            if let ExprKind::Var(v) = e.kind {
+                set.insert(v);
+            }
+        });
+        set.extend(visit::assigned_vars(&p.funcs[k].body));
+        stack.extend(p.funcs[k].nested.iter().copied());
+    }
+    set
 }
 
 /// Variables assigned in `g` or in functions nested in it.
@@ -538,16 +671,7 @@ fn assigned_in_subtree(p: &Program, g: FuncId) -> HashSet<VarId> {
 /// definite assignment on some path, or used by a function nested in `g`.
 fn read_before_assigned(p: &Program, g: FuncId) -> HashSet<VarId> {
     let locals: HashSet<VarId> = p.funcs[g].locals.iter().map(|d| d.var).collect();
-    let mut early = HashSet::new();
-    let mut stack: Vec<FuncId> = p.funcs[g].nested.clone();
-    while let Some(k) = stack.pop() {
-        visit::exprs_pre(&p.funcs[k].body, &mut |e| {
-            if let ExprKind::Var(v) = e.kind {
-                early.insert(v);
-            }
-        });
-        stack.extend(p.funcs[k].nested.iter().copied());
-    }
+    let mut early = used_in_nested(p, g);
     let mut assigned = HashSet::new();
     definite(&p.funcs[g].body, &mut assigned, &mut early);
     early.retain(|v| locals.contains(v));

@@ -5,6 +5,7 @@
 //! - [`boxing`]: assignment conversion, moving shared variables into heap `Ref` cells;
 //! - [`lift`]: lambda lifting, moving nested functions to the top level with their
 //!   free variables as extra parameters;
+//! - [`simplify`]: constant folding and dead branches, the cleanup after inlining;
 //! - [`auto`]: the heuristic choosing what to inline;
 //! - [`strategy`]: the `ref`, `lift`, `inline` and `auto` pipelines.
 
@@ -12,6 +13,7 @@ pub mod auto;
 pub mod boxing;
 pub mod inline;
 pub mod lift;
+pub mod simplify;
 pub mod strategy;
 
 pub use auto::InlineConfig;

@@ -110,18 +110,31 @@ pub fn run(
 ) -> Result<Stages, PipelineError> {
     check(p, Shape::Nested, "lowering")?;
     let mut inlined = p.clone();
-    let selected: HashSet<FuncId> = match strategy {
-        Strategy::Ref | Strategy::Lift => HashSet::new(),
+    let mut inline_report = inline::InlineReport::default();
+    match strategy {
+        Strategy::Ref | Strategy::Lift => {}
         Strategy::Inline => {
             let cg = CallGraph::build(p);
-            p.all_functions()
+            let selected: HashSet<FuncId> = p
+                .all_functions()
                 .into_iter()
                 .filter(|&f| p.funcs[f].parent.is_some() && !cg.is_recursive(f))
-                .collect()
+                .collect();
+            inline_report = inline::inline(&mut inlined, &selected);
         }
-        Strategy::Auto => auto::select(p, cfg),
-    };
-    let inline_report = inline::inline(&mut inlined, &selected);
+        Strategy::Auto => {
+            // Decisions are recomputed after each round, as Binaryen does: inlining
+            // a callee may make its caller small and call-free.
+            for _ in 0..cfg.max_iterations {
+                let selected = auto::select(&inlined, cfg);
+                let round = inline::inline(&mut inlined, &selected);
+                if round.sites.is_empty() {
+                    break;
+                }
+                inline_report.merge(round);
+            }
+        }
+    }
     check(&inlined, Shape::Nested, "inlining")?;
 
     // Re-analyse: inlining may have made a nonlocal write local.

@@ -373,9 +373,7 @@ impl Gen<'_, '_> {
             Stmt::While { cond, body } => {
                 self.push(I::Block(BlockType::Empty));
                 self.push(I::Loop(BlockType::Empty));
-                self.expr(cond);
-                self.push(I::I32Eqz);
-                self.push(I::BrIf(1));
+                self.branch_if_false(cond, 1);
                 self.stmts(body, f);
                 self.push(I::Br(0));
                 self.push(I::End);
@@ -426,16 +424,27 @@ impl Gen<'_, '_> {
             self.push(I::I32Add);
             self.push(I::I32Load(word(8)));
         }
-        self.push(I::LocalSet(x));
-        self.push(I::LocalGet(idx));
-        self.push(I::I32Const(1));
-        self.push(I::I32Add);
-        self.push(I::LocalSet(idx));
         let elem = match &iter.ty {
             Type::List(e) => (**e).clone(),
             _ => Type::Str,
         };
-        self.store(target, x, &elem, iter.span);
+        // A local target of the element's representation takes the element
+        // directly; any other goes through `store`.
+        let direct = match target {
+            Place::Var(v) => match self.locals.get(v) {
+                Some(&l) if !(self.m.p.vars[*v].ty.is_reference() && !elem.is_reference()) => Some(l),
+                _ => None,
+            },
+            _ => None,
+        };
+        self.push(I::LocalSet(direct.unwrap_or(x)));
+        self.push(I::LocalGet(idx));
+        self.push(I::I32Const(1));
+        self.push(I::I32Add);
+        self.push(I::LocalSet(idx));
+        if direct.is_none() {
+            self.store(target, x, &elem, iter.span);
+        }
         self.stmts(body, f);
         self.push(I::Br(0));
         self.push(I::End);
@@ -468,18 +477,77 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// Python's `a // b` or `a % b` on the two values on the stack, with a division
-    /// by zero check. `-2^31 // -1` wraps to `-2^31`, as 32-bit arithmetic does.
-    fn divide(&mut self, op: BinOp, b: &Expr, span: Span) {
+    /// An operand that can be evaluated twice: a constant or a local read (no
+    /// effect, and no expression assigns a local).
+    fn reusable(&self, e: &Expr) -> bool {
+        matches!(e.kind, ExprKind::Const(_)) || self.is_local_read(e)
+    }
+
+    /// Makes `e` available for several reads: itself if reusable, else a temporary
+    /// (returned, to be released) holding its value.
+    fn operand(&mut self, e: &Expr) -> Option<u32> {
+        if self.reusable(e) {
+            return None;
+        }
+        let t = self.temp();
+        self.expr(e);
+        self.push(I::LocalSet(t));
+        Some(t)
+    }
+
+    fn read_operand(&mut self, e: &Expr, t: Option<u32>) {
+        match t {
+            Some(t) => self.push(I::LocalGet(t)),
+            None => self.expr(e),
+        }
+    }
+
+    /// Python's `a // b` or `a % b` with a division by zero check. `-2^31 // -1` wraps
+    /// to `-2^31`, as 32-bit arithmetic does. A positive constant divisor needs no
+    /// check and a branch-free sign fix.
+    fn divide(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span) {
         let constant = match b.kind {
             ExprKind::Const(Const::Int(c)) => Some(c),
             _ => None,
         };
-        let (ta, tb) = (self.temp(), self.temp());
-        self.push(I::LocalSet(tb));
-        self.push(I::LocalSet(ta));
+        let ta = self.operand(a);
+        if let Some(c) = constant.filter(|c| *c > 0) {
+            // The remainder r has the sign of a; the result needs fixing iff r < 0.
+            match op {
+                BinOp::Mod => {
+                    let r = self.temp();
+                    self.read_operand(a, ta);
+                    self.push(I::I32Const(c));
+                    self.push(I::I32RemS);
+                    self.push(I::LocalTee(r));
+                    self.push(I::LocalGet(r));
+                    self.push(I::I32Const(31));
+                    self.push(I::I32ShrS);
+                    self.push(I::I32Const(c));
+                    self.push(I::I32And);
+                    self.push(I::I32Add);
+                    self.release(r);
+                }
+                _ => {
+                    self.read_operand(a, ta);
+                    self.push(I::I32Const(c));
+                    self.push(I::I32DivS);
+                    self.read_operand(a, ta);
+                    self.push(I::I32Const(c));
+                    self.push(I::I32RemS);
+                    self.push(I::I32Const(31));
+                    self.push(I::I32ShrU);
+                    self.push(I::I32Sub);
+                }
+            }
+            if let Some(t) = ta {
+                self.release(t);
+            }
+            return;
+        }
+        let tb = self.operand(b);
         if constant.is_none_or(|c| c == 0) {
-            self.push(I::LocalGet(tb));
+            self.read_operand(b, tb);
             self.push(I::I32Eqz);
             self.push(I::If(BlockType::Empty));
             self.raise(RuntimeError::DivisionByZero, span);
@@ -491,7 +559,7 @@ impl Gen<'_, '_> {
             g.push(I::I32Const(0));
             g.push(I::I32Ne);
             g.push(I::LocalGet(r));
-            g.push(I::LocalGet(tb));
+            g.read_operand(b, tb);
             g.push(I::I32Xor);
             g.push(I::I32Const(0));
             g.push(I::I32LtS);
@@ -500,11 +568,11 @@ impl Gen<'_, '_> {
         let r = self.temp();
         match op {
             BinOp::Mod => {
-                self.push(I::LocalGet(ta));
-                self.push(I::LocalGet(tb));
+                self.read_operand(a, ta);
+                self.read_operand(b, tb);
                 self.push(I::I32RemS);
                 self.push(I::LocalTee(r));
-                self.push(I::LocalGet(tb));
+                self.read_operand(b, tb);
                 self.push(I::I32Const(0));
                 fix(self, r);
                 self.push(I::Select);
@@ -513,20 +581,20 @@ impl Gen<'_, '_> {
             _ => {
                 let may_overflow = constant.is_none_or(|c| c == -1);
                 if may_overflow {
-                    self.push(I::LocalGet(tb));
+                    self.read_operand(b, tb);
                     self.push(I::I32Const(-1));
                     self.push(I::I32Eq);
                     self.push(I::If(BlockType::Result(ValType::I32)));
                     self.push(I::I32Const(0));
-                    self.push(I::LocalGet(ta));
+                    self.read_operand(a, ta);
                     self.push(I::I32Sub);
                     self.push(I::Else);
                 }
-                self.push(I::LocalGet(ta));
-                self.push(I::LocalGet(tb));
+                self.read_operand(a, ta);
+                self.read_operand(b, tb);
                 self.push(I::I32DivS);
-                self.push(I::LocalGet(ta));
-                self.push(I::LocalGet(tb));
+                self.read_operand(a, ta);
+                self.read_operand(b, tb);
                 self.push(I::I32RemS);
                 self.push(I::LocalSet(r));
                 fix(self, r);
@@ -537,8 +605,42 @@ impl Gen<'_, '_> {
             }
         }
         self.release(r);
-        self.release(tb);
-        self.release(ta);
+        for t in [tb, ta].into_iter().flatten() {
+            self.release(t);
+        }
+    }
+
+    /// Branches to `label` when `cond` is false: a comparison is inverted instead
+    /// of negated.
+    fn branch_if_false(&mut self, cond: &Expr, label: u32) {
+        if let ExprKind::Binary(op, a, b) = &cond.kind {
+            if a.ty == Type::Int || (matches!(op, BinOp::Eq | BinOp::Ne) && a.ty == Type::Bool) {
+                let inverse = match op {
+                    BinOp::Lt => Some(I::I32GeS),
+                    BinOp::Le => Some(I::I32GtS),
+                    BinOp::Gt => Some(I::I32LeS),
+                    BinOp::Ge => Some(I::I32LtS),
+                    BinOp::Eq => Some(I::I32Ne),
+                    BinOp::Ne => Some(I::I32Eq),
+                    _ => None,
+                };
+                if let Some(inv) = inverse {
+                    self.expr(a);
+                    self.expr(b);
+                    self.push(inv);
+                    self.push(I::BrIf(label));
+                    return;
+                }
+            }
+        }
+        if let ExprKind::Unary(UnOp::Not, x) = &cond.kind {
+            self.expr(x);
+            self.push(I::BrIf(label));
+            return;
+        }
+        self.expr(cond);
+        self.push(I::I32Eqz);
+        self.push(I::BrIf(label));
     }
 
     fn expr(&mut self, e: &Expr) {
@@ -601,6 +703,34 @@ impl Gen<'_, '_> {
                 }
                 self.release(t);
             }
+            ExprKind::Binary(op @ (BinOp::FloorDiv | BinOp::Mod), a, b) => self.divide(*op, a, b, e.span),
+            // `a % b == 0`: the sign fix of Python's modulo cannot change zeroness.
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), m, z)
+                if z.kind == ExprKind::Const(Const::Int(0))
+                    && matches!(m.kind, ExprKind::Binary(BinOp::Mod, _, _)) =>
+            {
+                let ExprKind::Binary(_, a, b) = &m.kind else { unreachable!() };
+                self.expr(a);
+                let tb = self.operand(b);
+                if !matches!(b.kind, ExprKind::Const(Const::Int(c)) if c != 0) {
+                    self.read_operand(b, tb);
+                    self.push(I::I32Eqz);
+                    self.push(I::If(BlockType::Empty));
+                    self.raise(RuntimeError::DivisionByZero, m.span);
+                    self.push(I::End);
+                }
+                self.read_operand(b, tb);
+                self.push(I::I32RemS);
+                if *op == BinOp::Eq {
+                    self.push(I::I32Eqz);
+                } else {
+                    self.push(I::I32Const(0));
+                    self.push(I::I32Ne);
+                }
+                if let Some(t) = tb {
+                    self.release(t);
+                }
+            }
             ExprKind::Binary(op, a, b) => {
                 self.expr(a);
                 self.expr(b);
@@ -620,7 +750,6 @@ impl Gen<'_, '_> {
                         self.push(I::Call(Rt::StrEq as u32));
                         self.push(I::I32Eqz);
                     }
-                    (BinOp::FloorDiv | BinOp::Mod, _) => self.divide(*op, b, e.span),
                     _ => self.push(match op {
                         BinOp::Add => I::I32Add,
                         BinOp::Sub => I::I32Sub,
@@ -772,6 +901,13 @@ impl Gen<'_, '_> {
             ExprKind::RefNew => {
                 self.push(I::I32Const(4));
                 self.push(I::Call(Rt::Alloc as u32));
+                if self.m.stats {
+                    // A cell takes 8 bytes: 4, rounded up to the heap's alignment.
+                    self.push(I::GlobalGet(crate::G::CellBytes as u32));
+                    self.push(I::I32Const(8));
+                    self.push(I::I32Add);
+                    self.push(I::GlobalSet(crate::G::CellBytes as u32));
+                }
             }
             ExprKind::RefGet(cell) => {
                 self.expr(cell);

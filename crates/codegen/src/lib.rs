@@ -55,6 +55,10 @@ pub struct Options {
     pub memory_limit: u64,
     /// Where the program came from, to name runtime error locations.
     pub source: Option<SourceInfo>,
+    /// Instrument the module for measurements: count the bytes of `Ref` cells in a
+    /// global and export globals `heap_start`, `heap_end` and `cell_bytes` (bytes).
+    /// Off for normal builds.
+    pub stats: bool,
 }
 
 impl Default for Options {
@@ -62,6 +66,7 @@ impl Default for Options {
         Options {
             memory_limit: 1 << 30,
             source: None,
+            stats: false,
         }
     }
 }
@@ -209,6 +214,8 @@ pub(crate) enum G {
     OutLen,
     InPos,
     InLen,
+    /// Bytes of `Ref` cells allocated (counted only with [`Options::stats`]).
+    CellBytes,
     /// Number of runtime globals (user globals come after).
     Count,
 }
@@ -308,6 +315,8 @@ pub(crate) struct Ctx<'a> {
     /// Error sites found so far: their descriptions (index = site id).
     pub sites: Vec<String>,
     pub source: Option<SourceInfo>,
+    /// Count `Ref` cell bytes ([`Options::stats`]).
+    pub stats: bool,
 }
 
 impl Ctx<'_> {
@@ -452,6 +461,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         fn_types,
         sites: vec![String::new()],
         source: opts.source.clone(),
+        stats: opts.stats,
     };
     let mut user_bodies = Vec::new();
     for f in p.roots() {
@@ -527,6 +537,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     globals.global(gty, &ConstExpr::i32_const(0)); // OutLen
     globals.global(gty, &ConstExpr::i32_const(0)); // InPos
     globals.global(gty, &ConstExpr::i32_const(0)); // InLen
+    globals.global(gty, &ConstExpr::i32_const(0)); // CellBytes
     for d in &p.globals {
         globals.global(gty, &ConstExpr::i32_const(const_value(&d.init, &m.layout)));
     }
@@ -542,6 +553,20 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     let mut exports = ExportSection::new();
     exports.export("memory", ExportKind::Memory, 0);
     exports.export("_start", ExportKind::Func, start_index);
+    if opts.stats {
+        let n_globals = G::Count as u32 + p.globals.len() as u32;
+        globals.global(
+            GlobalType {
+                val_type: ValType::I32,
+                mutable: false,
+                shared: false,
+            },
+            &ConstExpr::i32_const(heap_start as i32),
+        );
+        exports.export("heap_start", ExportKind::Global, n_globals);
+        exports.export("heap_end", ExportKind::Global, G::Heap as u32);
+        exports.export("cell_bytes", ExportKind::Global, G::CellBytes as u32);
+    }
     let mut datas = DataSection::new();
     datas.active(0, &ConstExpr::i32_const(DATA_START as i32), data.bytes);
 

@@ -20,6 +20,8 @@ pub struct Outcome {
     pub exit_code: i32,
     /// Executed instructions, if counted.
     pub fuel: Option<u64>,
+    /// The values of the module's exported `i32` globals at the end, by name.
+    pub globals: Vec<(String, i32)>,
 }
 
 /// A run that failed outside the program's control.
@@ -118,21 +120,48 @@ pub fn run(
 ) -> Result<Outcome, RunError> {
     let wasm = wasm.to_vec();
     let cfg = cfg.clone();
+    on_big_stack(move || Loaded::new(&wasm, &cfg)?.run(stdin, stdout, stderr))
+}
+
+/// Runs `f` on a thread whose native stack is large enough for [`MAX_WASM_STACK`].
+pub fn on_big_stack<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, RunError> + Send + 'static,
+) -> Result<T, RunError> {
     std::thread::Builder::new()
         .stack_size(MAX_WASM_STACK + (16 << 20))
-        .spawn(move || run_here(&wasm, stdin, stdout, stderr, &cfg))
+        .spawn(f)
         .map_err(|e| RunError::Module(format!("cannot start the program thread: {e}")))?
         .join()
         .unwrap_or_else(|_| Err(RunError::Trap("the WebAssembly engine panicked".into())))
 }
 
-fn run_here(
-    wasm: &[u8],
-    stdin: Box<dyn Read + Send>,
-    stdout: Box<dyn Write + Send>,
-    stderr: Box<dyn Write + Send>,
-    cfg: &RunConfig,
-) -> Result<Outcome, RunError> {
+/// A module compiled by wasmtime, with the WASI functions linked: it can run many
+/// times. Run it on a thread from [`on_big_stack`] (deep recursion needs the room).
+pub struct Loaded {
+    engine: Engine,
+    module: Module,
+    linker: Linker<Host>,
+    count_fuel: bool,
+}
+
+impl Loaded {
+    /// Compiles `wasm` (Cranelift) and links the WASI functions.
+    pub fn new(wasm: &[u8], cfg: &RunConfig) -> Result<Loaded, RunError> {
+        load(wasm, cfg)
+    }
+
+    /// Instantiates the module and runs `_start` to completion.
+    pub fn run(
+        &self,
+        stdin: Box<dyn Read + Send>,
+        stdout: Box<dyn Write + Send>,
+        stderr: Box<dyn Write + Send>,
+    ) -> Result<Outcome, RunError> {
+        execute(self, stdin, stdout, stderr)
+    }
+}
+
+fn load(wasm: &[u8], cfg: &RunConfig) -> Result<Loaded, RunError> {
     let mut config = Config::new();
     config.consume_fuel(cfg.count_fuel);
     config.max_wasm_stack(MAX_WASM_STACK);
@@ -219,22 +248,41 @@ fn run_here(
             },
         )
         .map_err(|e| RunError::Module(e.to_string()))?;
+    Ok(Loaded {
+        engine,
+        module,
+        linker,
+        count_fuel: cfg.count_fuel,
+    })
+}
 
+fn execute(
+    loaded: &Loaded,
+    stdin: Box<dyn Read + Send>,
+    stdout: Box<dyn Write + Send>,
+    stderr: Box<dyn Write + Send>,
+) -> Result<Outcome, RunError> {
+    let Loaded {
+        engine,
+        module,
+        linker,
+        count_fuel,
+    } = loaded;
     let mut store = Store::new(
-        &engine,
+        engine,
         Host {
             stdin,
             stdout,
             stderr,
         },
     );
-    if cfg.count_fuel {
+    if *count_fuel {
         store
             .set_fuel(u64::MAX)
             .map_err(|e| RunError::Module(e.to_string()))?;
     }
     let instance = linker
-        .instantiate(&mut store, &module)
+        .instantiate(&mut store, module)
         .map_err(|e| RunError::Module(e.to_string()))?;
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
@@ -244,18 +292,30 @@ fn run_here(
         advise_huge_pages(mem.data_ptr(&store), limit as usize);
     }
     let result = start.call(&mut store, ());
-    let fuel = cfg
-        .count_fuel
-        .then(|| u64::MAX - store.get_fuel().unwrap_or(u64::MAX));
+    let fuel = count_fuel.then(|| u64::MAX - store.get_fuel().unwrap_or(u64::MAX));
+    // Exported i32 globals (the instrumentation of `chocopy_codegen::Options::stats`).
+    let mut globals = Vec::new();
+    for export in module.exports() {
+        if let Some(Extern::Global(g)) = instance.get_export(&mut store, export.name()) {
+            if let Some(v) = g.get(&mut store).i32() {
+                globals.push((export.name().to_string(), v));
+            }
+        }
+    }
     let _ = store.data_mut().stdout.flush();
     let _ = store.data_mut().stderr.flush();
     match result {
-        Ok(()) => Ok(Outcome { exit_code: 0, fuel }),
+        Ok(()) => Ok(Outcome {
+            exit_code: 0,
+            fuel,
+            globals,
+        }),
         Err(e) => {
             if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
                 return Ok(Outcome {
                     exit_code: *code,
                     fuel,
+                    globals,
                 });
             }
             let msg = match e.downcast_ref::<Trap>() {
