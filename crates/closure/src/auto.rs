@@ -17,7 +17,7 @@
 
 use chocopy_ir::{visit, ExprKind, FuncId, Program, Stmt};
 use chocopy_resolve::CallGraph;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// Thresholds of the `auto` heuristic. Defaults are Binaryen's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,11 +141,86 @@ pub fn decide(p: &Program, cg: &CallGraph, cfg: &InlineConfig, f: FuncId) -> Dec
     }
 }
 
-/// The nested functions the heuristic inlines.
-pub fn select(p: &Program, cfg: &InlineConfig) -> HashSet<FuncId> {
+/// A decision with the facts it was made on, for the closure report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// What the heuristic decided.
+    pub decision: Decision,
+    /// The measured body.
+    pub info: BodyInfo,
+    /// The number of call sites.
+    pub sites: u32,
+}
+
+impl Verdict {
+    /// The decision in words, with the thresholds it was measured against.
+    pub fn explain(&self, cfg: &InlineConfig) -> String {
+        let BodyInfo {
+            size,
+            has_loops,
+            has_calls,
+        } = self.info;
+        match self.decision {
+            Decision::Tiny => format!(
+                "tiny: size {size} <= always_inline_max_size {}",
+                cfg.always_inline_max_size
+            ),
+            Decision::OneCaller => {
+                "a single call site: its body moves instead of being copied".into()
+            }
+            Decision::Small => format!(
+                "small: size {size} <= flexible_inline_max_size {}, no loops, no calls",
+                cfg.flexible_inline_max_size
+            ),
+            Decision::Recursive => "recursive (on a call-graph cycle): never inlined".into(),
+            Decision::Unused => "no call site".into(),
+            Decision::TopLevel => "not a nested function".into(),
+            Decision::TooCostly => {
+                let mut why = Vec::new();
+                if size > cfg.flexible_inline_max_size {
+                    why.push(format!(
+                        "size {size} > flexible_inline_max_size {}",
+                        cfg.flexible_inline_max_size
+                    ));
+                }
+                if has_loops && !cfg.allow_functions_with_loops {
+                    why.push("it has loops".into());
+                }
+                if has_calls && !cfg.allow_functions_with_calls {
+                    why.push("it calls functions".into());
+                }
+                format!(
+                    "kept out of line: {} call sites and {}",
+                    self.sites,
+                    why.join(", ")
+                )
+            }
+        }
+    }
+}
+
+/// The heuristic's verdict on every nested function of `p`.
+pub fn verdicts(p: &Program, cfg: &InlineConfig) -> BTreeMap<FuncId, Verdict> {
     let cg = CallGraph::build(p);
     p.all_functions()
         .into_iter()
-        .filter(|&f| decide(p, &cg, cfg, f).inlines())
+        .filter(|&f| p.funcs[f].parent.is_some())
+        .map(|f| {
+            let v = Verdict {
+                decision: decide(p, &cg, cfg, f),
+                info: body_info(p, f),
+                sites: cg.call_sites(f),
+            };
+            (f, v)
+        })
+        .collect()
+}
+
+/// The nested functions the heuristic inlines.
+pub fn select(p: &Program, cfg: &InlineConfig) -> HashSet<FuncId> {
+    verdicts(p, cfg)
+        .into_iter()
+        .filter(|(_, v)| v.decision.inlines())
+        .map(|(f, _)| f)
         .collect()
 }

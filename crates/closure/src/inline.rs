@@ -28,11 +28,11 @@
 //! non-recursive function remains; selected functions left without call sites are
 //! removed; the IR verifies with the shape it had.
 
+use crate::simplify;
 use chocopy_ir::{
     always_returns, visit, BinOp, Const, Expr, ExprKind, FuncId, Function, Place, Program, Span,
     Stmt, Type, UnOp, VarDef, VarId,
 };
-use crate::simplify;
 use chocopy_resolve::CallGraph;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -153,7 +153,11 @@ fn inline_into(
         ..
     } = inl;
     // Constant arguments leave constant conditions behind: fold them.
-    let body = if changed { simplify::simplify(body) } else { body };
+    let body = if changed {
+        simplify::simplify(body)
+    } else {
+        body
+    };
     match caller {
         Some(f) => {
             p.funcs[f].body = body;
@@ -442,7 +446,11 @@ impl Inliner<'_> {
                 let mut else_ = Vec::new();
                 let rb = self.flatten(*b, &mut else_);
                 if then_.is_empty() && else_.is_empty() {
-                    return Expr::new(ExprKind::IfExpr(Box::new(rc), Box::new(ra), Box::new(rb)), ty, span);
+                    return Expr::new(
+                        ExprKind::IfExpr(Box::new(rc), Box::new(ra), Box::new(rb)),
+                        ty,
+                        span,
+                    );
                 }
                 let t = self.fresh("$if", ty.clone(), span);
                 then_.push(assign(t, ra));
@@ -585,8 +593,8 @@ impl Inliner<'_> {
         }
         // A single return at the end: its expression is the result itself.
         if let Some(r) = result {
-            let assigned_once = visit::assigned_vars(&lowered).contains(&r)
-                && count_assignments(&lowered, r) == 1;
+            let assigned_once =
+                visit::assigned_vars(&lowered).contains(&r) && count_assignments(&lowered, r) == 1;
             if let Some(Stmt::Assign { targets, value }) = lowered.last() {
                 if assigned_once && matches!(targets.as_slice(), [Place::Var(v)] if *v == r) {
                     let value = value.clone();
@@ -610,7 +618,9 @@ impl Inliner<'_> {
 fn single_use_outside_loops(stmts: &[Stmt], v: VarId) -> bool {
     fn count(e: &Expr, v: VarId) -> usize {
         let mut n = 0;
-        visit::expr_pre(e, &mut |x| n += matches!(x.kind, ExprKind::Var(y) if y == v) as usize);
+        visit::expr_pre(e, &mut |x| {
+            n += matches!(x.kind, ExprKind::Var(y) if y == v) as usize
+        });
         n
     }
     fn walk(stmts: &[Stmt], v: VarId, in_loop: bool, uses: &mut usize) -> bool {
@@ -636,7 +646,9 @@ fn single_use_outside_loops(stmts: &[Stmt], v: VarId) -> bool {
 /// How many assignments (or `for` loops) in `stmts` store into `v`.
 fn count_assignments(stmts: &[Stmt], v: VarId) -> usize {
     let mut n = 0;
-    visit::targets_pre(stmts, &mut |t| n += matches!(t, Place::Var(x) if *x == v) as usize);
+    visit::targets_pre(stmts, &mut |t| {
+        n += matches!(t, Place::Var(x) if *x == v) as usize
+    });
     n
 }
 

@@ -7,12 +7,15 @@
 //!   free variables as extra parameters;
 //! - [`simplify`]: constant folding and dead branches, the cleanup after inlining;
 //! - [`auto`]: the heuristic choosing what to inline;
-//! - [`strategy`]: the `ref`, `lift`, `inline` and `auto` pipelines.
+//! - [`strategy`]: the `ref`, `lift`, `inline` and `auto` pipelines;
+//! - [`report`]: what the pipeline did with each nested function and captured
+//!   variable, and why.
 
 pub mod auto;
 pub mod boxing;
 pub mod inline;
 pub mod lift;
+pub mod report;
 pub mod simplify;
 pub mod strategy;
 

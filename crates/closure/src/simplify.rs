@@ -80,10 +80,18 @@ fn fold(e: &mut Expr) {
     // (unless the branch would need boxing to take the conditional's type).
     let kind = std::mem::replace(&mut e.kind, ExprKind::Const(Const::None));
     e.kind = match kind {
-        ExprKind::Binary(BinOp::And, a, b) if a.kind == ExprKind::Const(Const::Bool(true)) => b.kind,
-        ExprKind::Binary(BinOp::Or, a, b) if a.kind == ExprKind::Const(Const::Bool(false)) => b.kind,
+        ExprKind::Binary(BinOp::And, a, b) if a.kind == ExprKind::Const(Const::Bool(true)) => {
+            b.kind
+        }
+        ExprKind::Binary(BinOp::Or, a, b) if a.kind == ExprKind::Const(Const::Bool(false)) => {
+            b.kind
+        }
         ExprKind::IfExpr(c, a, b) if matches!(c.kind, ExprKind::Const(Const::Bool(_))) => {
-            let taken = if c.kind == ExprKind::Const(Const::Bool(true)) { &a } else { &b };
+            let taken = if c.kind == ExprKind::Const(Const::Bool(true)) {
+                &a
+            } else {
+                &b
+            };
             if taken.ty == e.ty || (taken.ty.is_reference() && e.ty.is_reference()) {
                 taken.kind.clone()
             } else {

@@ -14,7 +14,7 @@ use crate::{auto, boxing, inline, lift};
 use chocopy_ir::verify::{verify, Shape};
 use chocopy_ir::{FuncId, Program, VarId};
 use chocopy_resolve::{captures, CallGraph};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
 /// How nested functions are compiled (`--closure=`).
@@ -80,6 +80,9 @@ pub struct Stages {
     pub lifted: Program,
     /// Calls inlined, per function.
     pub inline: inline::InlineReport,
+    /// For `auto`: the heuristic's verdict on each nested function (the one that
+    /// inlined it, or the last one).
+    pub verdicts: BTreeMap<FuncId, auto::Verdict>,
     /// Boxed variables and why.
     pub boxed_vars: Vec<(VarId, BoxReason)>,
     /// Extra parameters of each lifted function.
@@ -111,6 +114,7 @@ pub fn run(
     check(p, Shape::Nested, "lowering")?;
     let mut inlined = p.clone();
     let mut inline_report = inline::InlineReport::default();
+    let mut verdicts = BTreeMap::new();
     match strategy {
         Strategy::Ref | Strategy::Lift => {}
         Strategy::Inline => {
@@ -126,7 +130,21 @@ pub fn run(
             // Decisions are recomputed after each round, as Binaryen does: inlining
             // a callee may make its caller small and call-free.
             for _ in 0..cfg.max_iterations {
-                let selected = auto::select(&inlined, cfg);
+                let round_verdicts = auto::verdicts(&inlined, cfg);
+                for (f, v) in &round_verdicts {
+                    // The verdict that inlined a function stays; others are updated.
+                    let keep = verdicts
+                        .get(f)
+                        .is_some_and(|old: &auto::Verdict| old.decision.inlines());
+                    if !keep {
+                        verdicts.insert(*f, *v);
+                    }
+                }
+                let selected: HashSet<FuncId> = round_verdicts
+                    .iter()
+                    .filter(|(_, v)| v.decision.inlines())
+                    .map(|(f, _)| *f)
+                    .collect();
                 let round = inline::inline(&mut inlined, &selected);
                 if round.sites.is_empty() {
                     break;
@@ -171,6 +189,7 @@ pub fn run(
         boxed,
         lifted,
         inline: inline_report,
+        verdicts,
         boxed_vars,
         lift: lift_report,
     })

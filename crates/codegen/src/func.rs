@@ -432,7 +432,9 @@ impl Gen<'_, '_> {
         // directly; any other goes through `store`.
         let direct = match target {
             Place::Var(v) => match self.locals.get(v) {
-                Some(&l) if !(self.m.p.vars[*v].ty.is_reference() && !elem.is_reference()) => Some(l),
+                Some(&l) if !(self.m.p.vars[*v].ty.is_reference() && !elem.is_reference()) => {
+                    Some(l)
+                }
                 _ => None,
             },
             _ => None,
@@ -703,13 +705,17 @@ impl Gen<'_, '_> {
                 }
                 self.release(t);
             }
-            ExprKind::Binary(op @ (BinOp::FloorDiv | BinOp::Mod), a, b) => self.divide(*op, a, b, e.span),
+            ExprKind::Binary(op @ (BinOp::FloorDiv | BinOp::Mod), a, b) => {
+                self.divide(*op, a, b, e.span)
+            }
             // `a % b == 0`: the sign fix of Python's modulo cannot change zeroness.
             ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), m, z)
                 if z.kind == ExprKind::Const(Const::Int(0))
                     && matches!(m.kind, ExprKind::Binary(BinOp::Mod, _, _)) =>
             {
-                let ExprKind::Binary(_, a, b) = &m.kind else { unreachable!() };
+                let ExprKind::Binary(_, a, b) = &m.kind else {
+                    unreachable!()
+                };
                 self.expr(a);
                 let tb = self.operand(b);
                 if !matches!(b.kind, ExprKind::Const(Const::Int(c)) if c != 0) {

@@ -59,6 +59,8 @@ pub enum Stage {
     Lifted,
     /// The WebAssembly text of the module.
     Wat,
+    /// What the closure passes did with each nested function and captured variable.
+    ClosureReport,
 }
 
 impl std::str::FromStr for Stage {
@@ -71,9 +73,10 @@ impl std::str::FromStr for Stage {
             "boxed" => Stage::Boxed,
             "lifted" => Stage::Lifted,
             "wat" => Stage::Wat,
+            "closure-report" => Stage::ClosureReport,
             _ => {
                 return Err(format!(
-                    "unknown stage `{s}` (ast, ir, inlined, boxed, lifted, wat)"
+                    "unknown stage `{s}` (ast, ir, inlined, boxed, lifted, wat, closure-report)"
                 ))
             }
         })
@@ -242,6 +245,9 @@ pub fn emit(src: &Source, stage: Stage, opts: &Options, naming: Naming) -> Resul
         Stage::Inlined => print_program(&c.stages.inlined, naming),
         Stage::Boxed => print_program(&c.stages.boxed, naming),
         Stage::Lifted => print_program(&c.stages.lifted, naming),
+        Stage::ClosureReport => {
+            chocopy_closure::report::closure_report(&c.ir, &c.stages, opts.strategy.0, &opts.inline)
+        }
         _ => chocopy_codegen::to_wat(&c.wasm).map_err(|e| Failure {
             rendered: diagnostics::render_plain(&e),
         })?,

@@ -47,7 +47,8 @@ struct Common {
     #[arg(long, default_value = "auto", value_name = "STRATEGY")]
     closure: Strategy,
     /// Print a pipeline stage instead of running or writing a module: ast, ir,
-    /// inlined, boxed, lifted, wat.
+    /// inlined, boxed, lifted, wat; or closure-report, what the closure passes did
+    /// with each nested function and captured variable, and why.
     #[arg(long, value_name = "STAGE")]
     emit: Option<Stage>,
     /// With --emit of an IR stage: print names CPython accepts (`f_g` for `f$g`), so
