@@ -93,10 +93,27 @@ pub(crate) fn compile_function(m: &mut Ctx, f: Option<FuncId>) -> Function {
     }
     g.code.push(I::End);
     let mut func = Function::new([(g.n_locals - g.n_params, ValType::I32)]);
-    for i in &g.code {
+    for i in &peephole(g.code) {
         func.instruction(i);
     }
     func
+}
+
+/// `local.set x; local.get x` is `local.tee x`: one instruction instead of two.
+fn peephole(code: Vec<I<'static>>) -> Vec<I<'static>> {
+    let mut out: Vec<I<'static>> = Vec::with_capacity(code.len());
+    for i in code {
+        if let (I::LocalGet(x), Some(I::LocalSet(y))) = (&i, out.last()) {
+            if x == y {
+                let x = *x;
+                out.pop();
+                out.push(I::LocalTee(x));
+                continue;
+            }
+        }
+        out.push(i);
+    }
+    out
 }
 
 /// Whether storing constant `c` in a place of type `ty` stores the word 0 (which
