@@ -157,6 +157,9 @@ fn sweep_configs() -> Vec<(String, InlineConfig)> {
     v
 }
 
+/// Reads one measurement.
+type Metric = fn(&Measure) -> f64;
+
 fn human(n: u64) -> String {
     match n {
         n if n >= 10_000_000 => format!("{:.1}M", n as f64 / 1e6),
@@ -271,7 +274,7 @@ fn main() {
     for (name, ms) in &rows {
         let r = &ms[0];
         let mut line = format!("| {name} ");
-        let metrics: [(fn(&Measure) -> f64, String); 5] = [
+        let metrics: [(Metric, String); 5] = [
             (|m| m.fuel as f64, human(r.fuel)),
             (|m| m.cells as f64, human(r.cells)),
             (|m| m.heap as f64, human(r.heap)),

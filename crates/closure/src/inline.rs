@@ -317,8 +317,10 @@ impl Inliner<'_> {
             ExprKind::Const(_) | ExprKind::Unary(..) | ExprKind::IfExpr(..) => {}
             ExprKind::Var(v) => pure &= self.temps.contains(v) || self.stable.contains(v),
             ExprKind::Binary(op, a, _) => {
-                pure &= !matches!(op, BinOp::FloorDiv | BinOp::Mod)
-                    && !(*op == BinOp::Add && a.ty.is_reference());
+                // Division can fail; concatenation allocates and can fail on None.
+                let fallible = matches!(op, BinOp::FloorDiv | BinOp::Mod)
+                    || (*op == BinOp::Add && a.ty.is_reference());
+                pure &= !fallible;
             }
             _ => pure = false,
         });

@@ -449,9 +449,7 @@ impl Gen<'_, '_> {
         // directly; any other goes through `store`.
         let direct = match target {
             Place::Var(v) => match self.locals.get(v) {
-                Some(&l) if !(self.m.p.vars[*v].ty.is_reference() && !elem.is_reference()) => {
-                    Some(l)
-                }
+                Some(&l) if !self.m.p.vars[*v].ty.is_reference() || elem.is_reference() => Some(l),
                 _ => None,
             },
             _ => None,
