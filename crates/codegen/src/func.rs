@@ -429,18 +429,7 @@ impl Gen<'_, '_> {
         self.push(I::I32Load(word(4)));
         self.push(I::I32GeS);
         self.push(I::BrIf(1));
-        self.push(I::LocalGet(it));
-        self.push(I::LocalGet(idx));
-        if is_str {
-            self.push(I::I32Add);
-            self.push(I::I32Load8U(BYTE));
-            self.char_string();
-        } else {
-            self.push(I::I32Const(2));
-            self.push(I::I32Shl);
-            self.push(I::I32Add);
-            self.push(I::I32Load(word(8)));
-        }
+        self.load_element(it, idx, is_str);
         let elem = match &iter.ty {
             Type::List(e) => (**e).clone(),
             _ => Type::Str,
@@ -469,6 +458,23 @@ impl Gen<'_, '_> {
         self.release(x);
         self.release(idx);
         self.release(it);
+    }
+
+    /// Element `index` of the string or list in local `seq` (checked already): a
+    /// one-character string, or the list's word.
+    fn load_element(&mut self, seq: u32, index: u32, is_str: bool) {
+        self.push(I::LocalGet(seq));
+        self.push(I::LocalGet(index));
+        if is_str {
+            self.push(I::I32Add);
+            self.push(I::I32Load8U(BYTE));
+            self.char_string();
+        } else {
+            self.push(I::I32Const(2));
+            self.push(I::I32Shl);
+            self.push(I::I32Add);
+            self.push(I::I32Load(word(8)));
+        }
     }
 
     /// The one-character string of the byte on the stack.
@@ -885,18 +891,7 @@ impl Gen<'_, '_> {
                     self.none_check(ts, e.span);
                 }
                 self.bounds_check(ts, ti, e.span);
-                self.push(I::LocalGet(ts));
-                self.push(I::LocalGet(ti));
-                if is_str {
-                    self.push(I::I32Add);
-                    self.push(I::I32Load8U(BYTE));
-                    self.char_string();
-                } else {
-                    self.push(I::I32Const(2));
-                    self.push(I::I32Shl);
-                    self.push(I::I32Add);
-                    self.push(I::I32Load(word(8)));
-                }
+                self.load_element(ts, ti, is_str);
                 self.release(ti);
                 self.release(ts);
             }

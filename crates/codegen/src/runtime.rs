@@ -33,6 +33,14 @@ pub(crate) fn raise(s: &mut InstructionSink, e: RuntimeError, site: i32) {
         .unreachable();
 }
 
+/// `error(code, site)` with the site id in local `site`.
+fn raise_at_local(s: &mut InstructionSink, e: RuntimeError, site: u32) {
+    s.i32_const(e.code())
+        .local_get(site)
+        .call(Rt::Error as u32)
+        .unreachable();
+}
+
 /// The address and length of the bytes of static string `text`.
 fn bytes_of(layout: &Layout, text: &str) -> (i32, i32) {
     (layout.strings[text] + 8, text.len() as i32)
@@ -239,11 +247,8 @@ pub(crate) fn build(rt: Rt, layout: &Layout) -> (u32, u32, &'static str, Functio
                 .call(Rt::PrintStr as u32)
                 .return_()
                 .end();
-            s.i32_const(RuntimeError::InvalidArgument.code())
-                .local_get(1)
-                .call(Rt::Error as u32)
-                .unreachable()
-                .end();
+            raise_at_local(&mut s, RuntimeError::InvalidArgument, 1);
+            s.end();
             (2, 0, "print_object", f)
         }
         // error(code, site): the message on stdout, the site and message on stderr,
@@ -505,11 +510,8 @@ pub(crate) fn build(rt: Rt, layout: &Layout) -> (u32, u32, &'static str, Functio
                 .i32_eqz()
                 .i32_or()
                 .if_(BlockType::Empty);
-            s.i32_const(RuntimeError::OperationOnNone.code())
-                .local_get(4)
-                .call(Rt::Error as u32)
-                .unreachable()
-                .end();
+            raise_at_local(&mut s, RuntimeError::OperationOnNone, 4);
+            s.end();
             s.local_get(0)
                 .i32_load(word(4))
                 .local_set(6)
@@ -613,11 +615,8 @@ pub(crate) fn build(rt: Rt, layout: &Layout) -> (u32, u32, &'static str, Functio
                 .return_()
                 .end()
                 .end();
-            s.i32_const(RuntimeError::InvalidArgument.code())
-                .local_get(1)
-                .call(Rt::Error as u32)
-                .unreachable()
-                .end();
+            raise_at_local(&mut s, RuntimeError::InvalidArgument, 1);
+            s.end();
             (2, 1, "len", f)
         }
         // input() -> the next line of stdin with its newline, "" at the end.

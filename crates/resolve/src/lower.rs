@@ -312,6 +312,18 @@ impl Lowerer {
         (params, func.ret.clone())
     }
 
+    /// Records a member name of a class body; reports a duplicate.
+    fn claim_member(&mut self, own: &mut HashSet<String>, name: &str, span: Span) -> bool {
+        if !own.insert(name.to_string()) {
+            self.error(
+                span,
+                format!("Duplicate declaration of identifier in same scope: {name}"),
+            );
+            return false;
+        }
+        true
+    }
+
     /// Attributes and method signatures of class `c` (manual 5.2, class definitions):
     /// returns the methods, whose bodies are lowered later.
     fn class_members(&mut self, c: ClassId, def: &ast::ClassDef) -> Vec<FuncId> {
@@ -328,14 +340,9 @@ impl Lowerer {
                     let span = token_span(&tok);
                     let ty = self.type_ann(tv.ty()).unwrap_or(Type::Object);
                     let init = self.initialiser(d, &ty);
-                    if own.contains(&name) {
-                        self.error(
-                            span,
-                            format!("Duplicate declaration of identifier in same scope: {name}"),
-                        );
+                    if !self.claim_member(&mut own, &name, span) {
                         continue;
                     }
-                    own.insert(name.clone());
                     if inherited_attrs.contains_key(&name) || inherited_methods.contains_key(&name)
                     {
                         self.error(span, format!("Cannot re-define attribute: {name}"));
@@ -359,14 +366,9 @@ impl Lowerer {
                             format!("First parameter of the following method must be of the enclosing class: {name}"),
                         );
                     }
-                    if own.contains(&name) {
-                        self.error(
-                            span,
-                            format!("Duplicate declaration of identifier in same scope: {name}"),
-                        );
+                    if !self.claim_member(&mut own, &name, span) {
                         continue;
                     }
-                    own.insert(name.clone());
                     if inherited_attrs.contains_key(&name) {
                         self.error(span, format!("Cannot re-define attribute: {name}"));
                         continue;
