@@ -108,8 +108,11 @@ impl Type {
 /// A constant: the literals of variable initialisers (manual 4, `literal`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Const {
+    /// `None`.
     None,
+    /// `True` or `False`.
     Bool(bool),
+    /// An integer literal (0 to 2^31 - 1 in source; any `i32` after folding).
     Int(i32),
     /// A string literal's value (escapes applied).
     Str(String),
@@ -290,22 +293,33 @@ pub enum UnOp {
 /// Binary operators. `And` and `Or` short-circuit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BinOp {
+    /// `+` on ints (wrapping), strings (concatenation) or lists (concatenation).
     Add,
+    /// `-` (wrapping).
     Sub,
+    /// `*` (wrapping).
     Mul,
     /// Floor division (Python `//`).
     FloorDiv,
     /// Python `%`: the result has the sign of the divisor.
     Mod,
+    /// `<` on ints.
     Lt,
+    /// `<=` on ints.
     Le,
+    /// `>` on ints.
     Gt,
+    /// `>=` on ints.
     Ge,
+    /// `==` on ints, bools or strings.
     Eq,
+    /// `!=` on ints, bools or strings.
     Ne,
     /// Object identity (`is`), on reference types.
     Is,
+    /// Short-circuit `and`.
     And,
+    /// Short-circuit `or`.
     Or,
 }
 

@@ -148,11 +148,17 @@ ast_node!(
 /// A declaration or statement in a program, function or class body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Item {
+    /// A `VarDef` node.
     VarDef(VarDef),
+    /// A `FuncDef` node.
     FuncDef(FuncDef),
+    /// A `ClassDef` node.
     ClassDef(ClassDef),
+    /// A `GlobalDecl` node.
     GlobalDecl(GlobalDecl),
+    /// A `NonlocalDecl` node.
     NonlocalDecl(NonlocalDecl),
+    /// A `Stmt` node.
     Stmt(Stmt),
 }
 
@@ -182,12 +188,19 @@ impl AstNode for Item {
 /// A statement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Stmt {
+    /// An `ExprStmt` node.
     Expr(ExprStmt),
+    /// An `AssignStmt` node.
     Assign(AssignStmt),
+    /// A `PassStmt` node.
     Pass(PassStmt),
+    /// A `ReturnStmt` node.
     Return(ReturnStmt),
+    /// An `IfStmt` node.
     If(IfStmt),
+    /// A `WhileStmt` node.
     While(WhileStmt),
+    /// A `ForStmt` node.
     For(ForStmt),
 }
 
@@ -220,15 +233,25 @@ impl AstNode for Stmt {
 /// An expression.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expr {
+    /// A `NameExpr` node.
     Name(NameExpr),
+    /// A `Literal` node.
     Literal(Literal),
+    /// A `ParenExpr` node.
     Paren(ParenExpr),
+    /// A `ListExpr` node.
     List(ListExpr),
+    /// A `MemberExpr` node.
     Member(MemberExpr),
+    /// An `IndexExpr` node.
     Index(IndexExpr),
+    /// A `CallExpr` node.
     Call(CallExpr),
+    /// A `BinExpr` node.
     Bin(BinExpr),
+    /// A `PrefixExpr` node.
     Prefix(PrefixExpr),
+    /// An `IfExpr` node.
     If(IfExpr),
 }
 
@@ -267,7 +290,9 @@ impl AstNode for Expr {
 /// A type annotation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeAnn {
+    /// A `NameType` node.
     Name(NameType),
+    /// A `ListType` node.
     List(ListType),
 }
 
