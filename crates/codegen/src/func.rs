@@ -308,13 +308,7 @@ impl Gen<'_, '_> {
                 self.release(t);
             }
             Place::Index(list, index) => {
-                let (tl, ti) = (self.temp(), self.temp());
-                self.expr(list);
-                self.push(I::LocalSet(tl));
-                self.expr(index);
-                self.push(I::LocalSet(ti));
-                self.none_check(tl, span);
-                self.bounds_check(tl, ti, span);
+                let (tl, ti) = self.checked_index(list, index, span);
                 self.push(I::LocalGet(tl));
                 self.push(I::LocalGet(ti));
                 self.push(I::I32Const(2));
@@ -458,6 +452,21 @@ impl Gen<'_, '_> {
         self.release(x);
         self.release(idx);
         self.release(it);
+    }
+
+    /// Evaluates `seq` and `index` into temporaries (returned, to be released) and
+    /// checks them: "Operation on None" for a None list, "Index out of bounds".
+    fn checked_index(&mut self, seq: &Expr, index: &Expr, span: Span) -> (u32, u32) {
+        let (ts, ti) = (self.temp(), self.temp());
+        self.expr(seq);
+        self.push(I::LocalSet(ts));
+        self.expr(index);
+        self.push(I::LocalSet(ti));
+        if seq.ty != Type::Str {
+            self.none_check(ts, span);
+        }
+        self.bounds_check(ts, ti, span);
+        (ts, ti)
     }
 
     /// Element `index` of the string or list in local `seq` (checked already): a
@@ -881,17 +890,8 @@ impl Gen<'_, '_> {
                 self.release(t);
             }
             ExprKind::Index(seq, index) => {
-                let (ts, ti) = (self.temp(), self.temp());
-                self.expr(seq);
-                self.push(I::LocalSet(ts));
-                self.expr(index);
-                self.push(I::LocalSet(ti));
-                let is_str = seq.ty == Type::Str;
-                if !is_str {
-                    self.none_check(ts, e.span);
-                }
-                self.bounds_check(ts, ti, e.span);
-                self.load_element(ts, ti, is_str);
+                let (ts, ti) = self.checked_index(seq, index, e.span);
+                self.load_element(ts, ti, seq.ty == Type::Str);
                 self.release(ti);
                 self.release(ts);
             }
