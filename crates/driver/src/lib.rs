@@ -61,6 +61,10 @@ pub enum Stage {
     Wat,
     /// What the closure passes did with each nested function and captured variable.
     ClosureReport,
+    /// The AST as JSON in the reference implementation's format (`--pass=r`).
+    AstJson,
+    /// The typed AST as JSON in the reference implementation's format (`--pass=rr`).
+    TypedAstJson,
 }
 
 impl std::str::FromStr for Stage {
@@ -74,9 +78,11 @@ impl std::str::FromStr for Stage {
             "lifted" => Stage::Lifted,
             "wat" => Stage::Wat,
             "closure-report" => Stage::ClosureReport,
+            "ast-json" => Stage::AstJson,
+            "typed-ast-json" => Stage::TypedAstJson,
             _ => {
                 return Err(format!(
-                    "unknown stage `{s}` (ast, ir, inlined, boxed, lifted, wat, closure-report)"
+                    "unknown stage `{s}` (ast, ir, inlined, boxed, lifted, wat, closure-report, ast-json, typed-ast-json)"
                 ))
             }
         })
@@ -128,6 +134,53 @@ pub fn load(path: &str) -> Result<Source, Failure> {
     }
 }
 
+fn render_syntax_errors(src: &Source, errors: &[chocopy_syntax::SyntaxError]) -> Failure {
+    let ds: Vec<Diagnostic> = errors
+        .iter()
+        .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), e.label.clone()))
+        .collect();
+    Failure {
+        rendered: diagnostics::render(&src.name, &src.text, &ds),
+    }
+}
+
+fn render_semantic_errors(src: &Source, errors: &[chocopy_resolve::SemanticError]) -> Failure {
+    let ds: Vec<Diagnostic> = errors
+        .iter()
+        .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), String::new()))
+        .collect();
+    Failure {
+        rendered: diagnostics::render(&src.name, &src.text, &ds),
+    }
+}
+
+/// The JSON AST of `src` in the reference implementation's format: untyped
+/// (`typed == false`, the reference's `.py.ast`) or typed (`.py.ast.typed`), pretty
+/// printed. Errors are part of the JSON; they are also returned rendered for humans,
+/// when there are any.
+pub fn ast_json(src: &Source, typed: bool) -> (String, Option<Failure>) {
+    use chocopy_resolve::json::{ast_json, Analysis};
+    let parse = chocopy_syntax::parse(&src.text);
+    let tree = parse.tree();
+    let (value, failure) = if !typed || !parse.errors().is_empty() {
+        let failure =
+            (!parse.errors().is_empty()).then(|| render_syntax_errors(src, parse.errors()));
+        (ast_json(&src.text, &tree, parse.errors(), None), failure)
+    } else {
+        let (program, errors, typing) = chocopy_resolve::lower::lower_typed(&tree);
+        let analysis = Analysis {
+            program: &program,
+            typing: &typing,
+            errors: &errors,
+        };
+        let failure = (!errors.is_empty()).then(|| render_semantic_errors(src, &errors));
+        (ast_json(&src.text, &tree, &[], Some(analysis)), failure)
+    };
+    let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
+    text.push('\n');
+    (text, failure)
+}
+
 /// Parses and type-checks `src`; on failure, every syntax error, or else every
 /// semantic error, is rendered.
 pub fn front_end(src: &Source) -> Result<Program, Failure> {
@@ -138,25 +191,11 @@ pub fn front_end(src: &Source) -> Result<Program, Failure> {
 fn analyze(src: &Source) -> Result<(chocopy_syntax::Parse, Program), Failure> {
     let parse = chocopy_syntax::parse(&src.text);
     if !parse.errors().is_empty() {
-        let ds: Vec<Diagnostic> = parse
-            .errors()
-            .iter()
-            .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), e.label.clone()))
-            .collect();
-        return Err(Failure {
-            rendered: diagnostics::render(&src.name, &src.text, &ds),
-        });
+        return Err(render_syntax_errors(src, parse.errors()));
     }
     // Errors in the order found: a cause comes before the errors it entails.
-    let program = chocopy_resolve::check(&parse.tree()).map_err(|errs| {
-        let ds: Vec<Diagnostic> = errs
-            .iter()
-            .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), String::new()))
-            .collect();
-        Failure {
-            rendered: diagnostics::render(&src.name, &src.text, &ds),
-        }
-    })?;
+    let program =
+        chocopy_resolve::check(&parse.tree()).map_err(|errs| render_semantic_errors(src, &errs))?;
     Ok((parse, program))
 }
 
@@ -229,6 +268,13 @@ pub fn compile(src: &Source, opts: &Options) -> Result<Compiled, Failure> {
 /// The text of `stage` for `src`: a syntax tree dump, IR printed as ChocoPy/Python
 /// (with `naming`), or WebAssembly text.
 pub fn emit(src: &Source, stage: Stage, opts: &Options, naming: Naming) -> Result<String, Failure> {
+    if matches!(stage, Stage::AstJson | Stage::TypedAstJson) {
+        let (text, failure) = ast_json(src, stage == Stage::TypedAstJson);
+        return match failure {
+            Some(f) => Err(f),
+            None => Ok(text),
+        };
+    }
     if stage == Stage::Ast {
         let parse = chocopy_syntax::parse(&src.text);
         let mut out = chocopy_syntax::debug_tree(&parse.syntax_node());

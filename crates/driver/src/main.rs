@@ -48,7 +48,9 @@ struct Common {
     closure: Strategy,
     /// Print a pipeline stage instead of running or writing a module: ast, ir,
     /// inlined, boxed, lifted, wat; or closure-report, what the closure passes did
-    /// with each nested function and captured variable, and why.
+    /// with each nested function and captured variable, and why; or ast-json,
+    /// typed-ast-json, the (typed) AST as JSON in the reference implementation's
+    /// format (printed even when there are errors, which it lists).
     #[arg(long, value_name = "STAGE")]
     emit: Option<Stage>,
     /// With --emit of an IR stage: print names CPython accepts (`f_g` for `f$g`), so
@@ -97,6 +99,16 @@ fn real_main(cli: Cli) -> ExitCode {
         Err(f) => return fail(&f.rendered),
     };
     let opts = common.options();
+    if let Some(stage @ (Stage::AstJson | Stage::TypedAstJson)) = common.emit {
+        // The JSON goes to stdout even when it lists errors, as the reference's does;
+        // the errors are also rendered for humans on stderr.
+        let (json, failure) = chocopy_driver::ast_json(&src, stage == Stage::TypedAstJson);
+        print!("{json}");
+        return match failure {
+            Some(f) => fail(&f.rendered),
+            None => ExitCode::SUCCESS,
+        };
+    }
     if let Some(stage) = common.emit {
         let naming = if common.runnable {
             Naming::Python

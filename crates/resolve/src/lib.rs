@@ -2,6 +2,7 @@
 //!
 //! - [`lower`](lower::lower): typed AST to IR, resolving every name to an id and
 //!   checking the typing rules (ChocoPy reference manual v2.2, chapter 5).
+//! - [`json`]: the reference implementation's JSON AST, untyped and typed.
 //! - [`callgraph`]: the call graph of the IR (petgraph), its strongly connected
 //!   components, recursion and call-site counts.
 //! - [`captures`]: per function, its free variables; which variables are captured,
@@ -13,6 +14,7 @@
 
 pub mod callgraph;
 pub mod captures;
+pub mod json;
 pub mod lower;
 
 pub use callgraph::CallGraph;
@@ -28,6 +30,9 @@ pub struct SemanticError {
     pub range: Range<usize>,
     /// The message.
     pub message: String,
+    /// The reference AST node the error is reported at (its `errorMsg` in the typed
+    /// JSON AST).
+    pub node: lower::NodeKey,
 }
 
 /// Parses nothing: lowers an already parsed file. Returns the IR, or every semantic

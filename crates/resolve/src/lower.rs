@@ -62,9 +62,77 @@ struct Scope {
     assignable: HashSet<VarId>,
 }
 
+/// A node of the reference implementation's AST, named by its kind there
+/// (`Identifier`, `CallExpr`, `AssignStmt`, ...) and its source range: what types
+/// and errors are attached to (see [`crate::json`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NodeKey {
+    /// The reference AST kind.
+    pub kind: &'static str,
+    /// Byte offsets of the node's first and last significant token (start, end).
+    pub range: (u32, u32),
+}
+
+impl NodeKey {
+    /// The node of `kind` covering `range`.
+    pub fn new(kind: &'static str, range: TextRange) -> Self {
+        NodeKey {
+            kind,
+            range: (range.start().into(), range.end().into()),
+        }
+    }
+
+    fn of_span(kind: &'static str, span: Span) -> Self {
+        NodeKey {
+            kind,
+            range: (span.start, span.end),
+        }
+    }
+}
+
+/// The type semantic analysis inferred for a node (reference manual 5.2), as the
+/// reference's typed AST records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inferred {
+    /// A value type (`ClassValueType` or `ListValueType`).
+    Value(Type),
+    /// The type of a function or method name (`FuncType`): parameters and result.
+    Func(Vec<Type>, Type),
+}
+
+/// Inferred types of the nodes of one program, keyed by node.
+#[derive(Debug, Clone, Default)]
+pub struct Typing {
+    types: HashMap<NodeKey, Inferred>,
+}
+
+impl Typing {
+    /// The type inferred for `node`, if analysis reached it.
+    pub fn get(&self, node: &NodeKey) -> Option<&Inferred> {
+        self.types.get(node)
+    }
+
+    /// Number of typed nodes.
+    pub fn len(&self) -> usize {
+        self.types.len()
+    }
+
+    /// Whether no node is typed.
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty()
+    }
+}
+
 /// Lowers a parsed program to IR; returns the IR and the semantic errors, in the
 /// order found. The IR is meaningful only when there are no errors.
 pub fn lower(file: &ast::SourceFile) -> (Program, Vec<SemanticError>) {
+    let (prog, errors, _) = lower_typed(file);
+    (prog, errors)
+}
+
+/// [`lower`], also returning the type inferred for each expression node (for the
+/// typed JSON AST).
+pub fn lower_typed(file: &ast::SourceFile) -> (Program, Vec<SemanticError>, Typing) {
     let mut l = Lowerer {
         prog: Program::default(),
         errors: Vec::new(),
@@ -72,9 +140,16 @@ pub fn lower(file: &ast::SourceFile) -> (Program, Vec<SemanticError>) {
         defs: HashMap::new(),
         pending: HashMap::new(),
         class_defs: HashMap::new(),
+        typing: Typing::default(),
+        decl_errors: Vec::new(),
     };
     l.program(file);
-    (l.prog, l.errors)
+    if l.decl_errors.is_empty() {
+        (l.prog, l.errors, l.typing)
+    } else {
+        // As the reference: declaration errors stop analysis before type checking.
+        (l.prog, l.decl_errors, Typing::default())
+    }
 }
 
 struct Lowerer {
@@ -86,6 +161,9 @@ struct Lowerer {
     pending: HashMap<String, ClassId>,
     /// The class created for each class definition.
     class_defs: HashMap<ast::ClassDef, ClassId>,
+    typing: Typing,
+    /// Errors of declaration analysis, reported instead of `errors` if any.
+    decl_errors: Vec<SemanticError>,
 }
 
 fn span_of(r: TextRange) -> Span {
@@ -94,7 +172,7 @@ fn span_of(r: TextRange) -> Span {
 
 /// The range of a node without leading/trailing layout tokens (`NEWLINE`, `INDENT`,
 /// `DEDENT`) and trivia.
-fn trimmed(node: &SyntaxNode) -> TextRange {
+pub(crate) fn trimmed(node: &SyntaxNode) -> TextRange {
     let significant = |t: &SyntaxToken| {
         !t.kind().is_trivia()
             && !matches!(
@@ -117,6 +195,22 @@ fn node_span(n: &impl AstNode) -> Span {
     span_of(trimmed(n.syntax()))
 }
 
+/// The reference AST node an expression becomes (parentheses are not nodes): its kind
+/// and span.
+fn expr_node(e: &ast::Expr) -> (&'static str, Span) {
+    let mut e = e.clone();
+    while let ast::Expr::Paren(p) = &e {
+        match p.expr() {
+            Some(inner) => e = inner,
+            None => break,
+        }
+    }
+    (
+        crate::json::expr_kind(&e).unwrap_or("Identifier"),
+        node_span(&e),
+    )
+}
+
 fn token_span(t: &SyntaxToken) -> Span {
     span_of(t.text_range())
 }
@@ -125,11 +219,28 @@ fn token_span(t: &SyntaxToken) -> Span {
 type Signature = (Vec<Type>, Type);
 
 impl Lowerer {
-    fn error(&mut self, span: Span, message: impl Into<String>) {
+    /// Reports `message` at the reference AST node of `kind` spanning `span`.
+    fn error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
         self.errors.push(SemanticError {
             range: span.start as usize..span.end as usize,
             message: message.into(),
+            node: NodeKey::of_span(kind, span),
         });
+    }
+
+    /// Reports an error of declaration analysis (the reference's first pass: scopes,
+    /// class hierarchy, signatures, annotations). When there is one, the reference
+    /// does not type-check, so only such errors are reported in the end.
+    fn decl_error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
+        self.decl_errors.push(SemanticError {
+            range: span.start as usize..span.end as usize,
+            message: message.into(),
+            node: NodeKey::of_span(kind, span),
+        });
+    }
+
+    fn record(&mut self, kind: &'static str, span: Span, ty: Inferred) {
+        self.typing.types.insert(NodeKey::of_span(kind, span), ty);
     }
 
     fn show(&self, t: &Type) -> String {
@@ -160,11 +271,16 @@ impl Lowerer {
     fn declare(&mut self, name: &str, span: Span, b: Binding) -> bool {
         let in_function = self.current().func.is_some();
         if in_function && self.is_class_name(name) {
-            self.error(span, format!("Cannot shadow class name: {name}"));
+            self.decl_error(
+                "Identifier",
+                span,
+                format!("Cannot shadow class name: {name}"),
+            );
             return false;
         }
         if self.current().names.contains_key(name) {
-            self.error(
+            self.decl_error(
+                "Identifier",
                 span,
                 format!("Duplicate declaration of identifier in same scope: {name}"),
             );
@@ -266,15 +382,21 @@ impl Lowerer {
             match self.global(sup.text()) {
                 Some(Binding::Class(ClassRef::User(k))) => parent = Some(k),
                 Some(Binding::Class(ClassRef::Object)) => {}
-                Some(Binding::Class(_)) => self.error(
+                Some(Binding::Class(_)) => self.decl_error(
+                    "Identifier",
                     sspan,
                     format!("Cannot extend special class: {}", sup.text()),
                 ),
-                Some(_) => self.error(
+                Some(_) => self.decl_error(
+                    "Identifier",
                     sspan,
                     format!("Super-class must be a class: {}", sup.text()),
                 ),
-                None => self.error(sspan, format!("Super-class not defined: {}", sup.text())),
+                None => self.decl_error(
+                    "Identifier",
+                    sspan,
+                    format!("Super-class not defined: {}", sup.text()),
+                ),
             }
         }
         self.prog.classes[id].parent = parent;
@@ -315,7 +437,8 @@ impl Lowerer {
     /// Records a member name of a class body; reports a duplicate.
     fn claim_member(&mut self, own: &mut HashSet<String>, name: &str, span: Span) -> bool {
         if !own.insert(name.to_string()) {
-            self.error(
+            self.decl_error(
+                "Identifier",
                 span,
                 format!("Duplicate declaration of identifier in same scope: {name}"),
             );
@@ -345,7 +468,11 @@ impl Lowerer {
                     }
                     if inherited_attrs.contains_key(&name) || inherited_methods.contains_key(&name)
                     {
-                        self.error(span, format!("Cannot re-define attribute: {name}"));
+                        self.decl_error(
+                            "Identifier",
+                            span,
+                            format!("Cannot re-define attribute: {name}"),
+                        );
                         continue;
                     }
                     if let Some(init) = init {
@@ -361,8 +488,8 @@ impl Lowerer {
                     };
                     let (params, ret) = self.signature(id);
                     if params.first() != Some(&Type::Class(c)) {
-                        self.error(
-                            span,
+                        self.decl_error(
+                            "Identifier", span,
                             format!("First parameter of the following method must be of the enclosing class: {name}"),
                         );
                     }
@@ -370,7 +497,11 @@ impl Lowerer {
                         continue;
                     }
                     if inherited_attrs.contains_key(&name) {
-                        self.error(span, format!("Cannot re-define attribute: {name}"));
+                        self.decl_error(
+                            "Identifier",
+                            span,
+                            format!("Cannot re-define attribute: {name}"),
+                        );
                         continue;
                     }
                     if let Some((iparams, iret)) = inherited_methods.get(&name) {
@@ -378,7 +509,8 @@ impl Lowerer {
                             && iparams[1..] == params[1..]
                             && *iret == ret;
                         if !same {
-                            self.error(
+                            self.decl_error(
+                                "Identifier",
                                 span,
                                 format!("Method overridden with different type signature: {name}"),
                             );
@@ -402,7 +534,8 @@ impl Lowerer {
                     (Some(Binding::Class(c)), _) => Some(c.ty()),
                     (None, Some(&c)) => Some(Type::Class(c)),
                     _ => {
-                        self.error(
+                        self.decl_error(
+                            "ClassType",
                             node_span(&n),
                             format!("Invalid type annotation; there is no class named: {name}"),
                         );
@@ -417,9 +550,19 @@ impl Lowerer {
     /// The literal initialiser of a variable definition, checked against `ty`.
     fn initialiser(&mut self, d: &ast::VarDef, ty: &Type) -> Option<Const> {
         let init = match d.value() {
-            Some(ast::Expr::Literal(lit)) => self.literal(&lit)?,
+            Some(value @ ast::Expr::Literal(_)) => {
+                let ast::Expr::Literal(lit) = &value else {
+                    unreachable!()
+                };
+                let c = self.literal(lit)?;
+                if let Some(kind) = crate::json::expr_kind(&value) {
+                    self.record(kind, node_span(lit), Inferred::Value(c.ty()));
+                }
+                c
+            }
             Some(other) => {
-                self.error(node_span(&other), "Variable initialisers must be literals");
+                let (kind, span) = expr_node(&other);
+                self.error(kind, span, "Variable initialisers must be literals");
                 return None;
             }
             None => return None,
@@ -430,7 +573,7 @@ impl Lowerer {
                 self.show(ty),
                 self.show(&init.ty())
             );
-            self.error(node_span(d), msg);
+            self.error("VarDef", node_span(d), msg);
         }
         Some(init)
     }
@@ -472,15 +615,11 @@ impl Lowerer {
     ) -> Option<FuncId> {
         let name_tok = def.name()?;
         let name = name_tok.text().to_string();
-        let ret = match def.ret_type() {
-            Some(r) => self.type_ann(r.ty()).unwrap_or(Type::Object),
-            None => Type::None,
-        };
         let id = self.prog.funcs.alloc(Function {
             name: name.clone(),
             method_of,
             params: Vec::new(),
-            ret,
+            ret: Type::None,
             locals: Vec::new(),
             nested: Vec::new(),
             parent,
@@ -501,6 +640,10 @@ impl Lowerer {
             );
         }
         self.prog.funcs[id].params = params;
+        // The return type after the parameters, in source order for error reports.
+        if let Some(r) = def.ret_type() {
+            self.prog.funcs[id].ret = self.type_ann(r.ty()).unwrap_or(Type::Object);
+        }
         self.defs.insert(id, def.clone());
         if method_of.is_none() {
             self.declare(&name, token_span(&name_tok), Binding::Func(id));
@@ -544,7 +687,11 @@ impl Lowerer {
                                 self.current().assignable.insert(v);
                             }
                         }
-                        _ => self.error(span, format!("Not a global variable: {}", tok.text())),
+                        _ => self.decl_error(
+                            "Identifier",
+                            span,
+                            format!("Not a global variable: {}", tok.text()),
+                        ),
                     }
                 }
                 ast::Item::NonlocalDecl(n) => {
@@ -561,7 +708,11 @@ impl Lowerer {
                                 self.current().assignable.insert(v);
                             }
                         }
-                        _ => self.error(span, format!("Not a nonlocal variable: {}", tok.text())),
+                        _ => self.decl_error(
+                            "Identifier",
+                            span,
+                            format!("Not a nonlocal variable: {}", tok.text()),
+                        ),
                     }
                 }
                 ast::Item::ClassDef(_) | ast::Item::Stmt(_) => {}
@@ -580,7 +731,8 @@ impl Lowerer {
         if matches!(ret, Type::Int | Type::Bool | Type::Str) && !chocopy_ir::always_returns(&body) {
             let name = self.prog.funcs[f].name.clone();
             let span = self.prog.funcs[f].span;
-            self.error(
+            self.decl_error(
+                "Identifier",
                 span,
                 format!("All paths in this function/method must have a return statement: {name}"),
             );
@@ -602,7 +754,13 @@ impl Lowerer {
 
     /// Reports "Expected type `T`; got type `U`" unless `from <=a to`; returns whether
     /// it fits.
-    fn expect_assignable(&mut self, from: &Type, to: &Type, span: Span) -> bool {
+    fn expect_assignable(
+        &mut self,
+        kind: &'static str,
+        from: &Type,
+        to: &Type,
+        span: Span,
+    ) -> bool {
         if self.prog.is_assignable(from, to) {
             return true;
         }
@@ -611,68 +769,94 @@ impl Lowerer {
             self.show(to),
             self.show(from)
         );
-        self.error(span, msg);
+        self.error(kind, span, msg);
         false
     }
 
     /// A variable assigned in the current scope (assignment or `for` target).
-    fn assigned_var(&mut self, tok: &SyntaxToken, span: Span) -> Option<VarId> {
+    /// `Err(Some(v))`: `v` is visible but not assignable here; `Err(None)`: not a
+    /// variable. The error is reported.
+    fn assigned_var(&mut self, tok: &SyntaxToken, span: Span) -> Result<VarId, Option<VarId>> {
         let name = tok.text();
         match self.lookup(name) {
             Some(Binding::Var(v)) => {
                 let in_function = self.current().func.is_some();
                 if in_function && !self.current().assignable.contains(&v) {
                     self.error(
+                        "Identifier",
                         span,
                         format!("Cannot assign to variable that is not explicitly declared in this scope: {name}"),
                     );
-                    return None;
+                    return Err(Some(v));
                 }
-                Some(v)
+                Ok(v)
             }
             _ => {
-                self.error(span, format!("Not a variable: {name}"));
-                None
+                self.error("Identifier", span, format!("Not a variable: {name}"));
+                Err(None)
             }
         }
     }
 
-    /// An assignment target; returns the place and the type it stores.
+    /// An assignment target; returns the place and the type it stores (`None` after
+    /// an error). Records the target's type for the typed AST as the reference does:
+    /// a variable not assignable here still has its type, an indexed string is a
+    /// `str`, any other target in error is an `object`.
     fn target(&mut self, t: &ast::Expr) -> Option<(Place, Type)> {
+        let (place, ty) = self.target_untyped(t);
+        if let Some(kind) = crate::json::expr_kind(t) {
+            self.record(kind, node_span(t), Inferred::Value(ty.clone()));
+        }
+        Some((place?, ty))
+    }
+
+    fn target_untyped(&mut self, t: &ast::Expr) -> (Option<Place>, Type) {
         let span = node_span(t);
+        let fail = (None, Type::Object);
         match t {
             ast::Expr::Name(n) => {
-                let tok = n.ident()?;
-                let v = self.assigned_var(&tok, span)?;
-                Some((Place::Var(v), self.prog.vars[v].ty.clone()))
+                let Some(tok) = n.ident() else { return fail };
+                match self.assigned_var(&tok, span) {
+                    Ok(v) => (Some(Place::Var(v)), self.prog.vars[v].ty.clone()),
+                    Err(Some(v)) => (None, self.prog.vars[v].ty.clone()),
+                    Err(None) => fail,
+                }
             }
             ast::Expr::Member(m) => {
-                let obj = self.expr(&m.object()?);
-                let name = m.name()?.text().to_string();
-                let ty = self.attr_type(&obj, &name, span)?;
-                Some((Place::Attr(obj, name), ty))
+                let (Some(obj), Some(name)) = (m.object(), m.name()) else {
+                    return fail;
+                };
+                let obj = self.expr(&obj);
+                let name = name.text().to_string();
+                match self.attr_type(&obj, &name, span) {
+                    Some(ty) => (Some(Place::Attr(obj, name)), ty),
+                    None => fail,
+                }
             }
             ast::Expr::Index(i) => {
-                let list = self.expr(&i.base()?);
-                let index = self.expr(&i.index()?);
+                let (Some(base), Some(index)) = (i.base(), i.index()) else {
+                    return fail;
+                };
+                let list = self.expr(&base);
+                let index = self.expr(&index);
                 self.check_index(&index, span);
                 match &list.ty {
                     Type::List(e) => {
                         let e = (**e).clone();
-                        Some((Place::Index(list, index), e))
+                        (Some(Place::Index(list, index)), e)
                     }
                     Type::Str => {
-                        self.error(span, "`str` is not a list type");
-                        None
+                        self.error("IndexExpr", span, "`str` is not a list type");
+                        (None, Type::Str)
                     }
                     other => {
                         let msg = format!("Cannot index into type `{}`", self.show(other));
-                        self.error(span, msg);
-                        None
+                        self.error("IndexExpr", span, msg);
+                        fail
                     }
                 }
             }
-            _ => None,
+            _ => fail,
         }
     }
 
@@ -694,6 +878,7 @@ impl Lowerer {
                     if let Type::List(e) = &value.ty {
                         if **e == Type::None {
                             self.error(
+                                "AssignStmt",
                                 span,
                                 "Right-hand side of multiple assignment may not be [<None>]",
                             );
@@ -709,7 +894,7 @@ impl Lowerer {
                     // One type error per statement, as the reference reports.
                     if !self.prog.is_assignable(&value.ty, &ty) {
                         if !reported {
-                            self.expect_assignable(&value.ty, &ty, span);
+                            self.expect_assignable("AssignStmt", &value.ty, &ty, span);
                         }
                         reported = true;
                         continue;
@@ -722,20 +907,25 @@ impl Lowerer {
             }
             ast::Stmt::Return(r) => {
                 let span = node_span(r);
-                let value = r.expr().map(|e| self.expr(&e));
                 let Some(f) = self.current().func else {
-                    self.error(span, "Return statement cannot appear at the top level");
+                    // The reference does not analyse the value then.
+                    self.error(
+                        "ReturnStmt",
+                        span,
+                        "Return statement cannot appear at the top level",
+                    );
                     return;
                 };
+                let value = r.expr().map(|e| self.expr(&e));
                 let ret = self.prog.funcs[f].ret.clone();
                 match &value {
                     Some(v) => {
                         let vt = v.ty.clone();
-                        self.expect_assignable(&vt, &ret, span);
+                        self.expect_assignable("ReturnStmt", &vt, &ret, span);
                     }
                     None if !ret.admits_none() => {
                         let msg = format!("Expected type `{}`; got `None`", self.show(&ret));
-                        self.error(span, msg);
+                        self.error("ReturnStmt", span, msg);
                     }
                     None => {}
                 }
@@ -773,24 +963,31 @@ impl Lowerer {
                 out.push(Stmt::While { cond, body });
             }
             ast::Stmt::For(f) => {
-                let Some(iter) = f.iterable() else { return };
-                let iter = self.expr(&iter);
+                let Some(iter_ast) = f.iterable() else {
+                    return;
+                };
+                let iter = self.expr(&iter_ast);
                 let var = f
                     .var()
-                    .and_then(|tok| self.assigned_var(&tok, token_span(&tok)));
+                    .and_then(|tok| self.assigned_var(&tok, token_span(&tok)).ok());
+                if let (Some(v), Some(tok)) = (var, f.var()) {
+                    let ty = self.prog.vars[v].ty.clone();
+                    self.record("Identifier", token_span(&tok), Inferred::Value(ty));
+                }
                 let elem = match &iter.ty {
                     Type::Str => Some(Type::Str),
                     Type::List(e) => Some((**e).clone()),
                     other => {
                         let msg =
                             format!("Cannot iterate over value of type `{}`", self.show(other));
-                        self.error(iter.span, msg);
+                        let (kind, span) = expr_node(&iter_ast);
+                        self.error(kind, span, msg);
                         None
                     }
                 };
                 if let (Some(v), Some(elem)) = (var, &elem) {
                     let vt = self.prog.vars[v].ty.clone();
-                    self.expect_assignable(elem, &vt, node_span(f));
+                    self.expect_assignable("ForStmt", elem, &vt, node_span(f));
                 }
                 let body = self.block(f.block());
                 if let Some(v) = var {
@@ -816,7 +1013,8 @@ impl Lowerer {
         let c = self.expr(&e);
         if c.ty != Type::Bool {
             let msg = format!("Expected type `bool`; got type `{}`", self.show(&c.ty));
-            self.error(c.span, msg);
+            let (kind, span) = expr_node(&e);
+            self.error(kind, span, msg);
         }
         c
     }
@@ -824,7 +1022,7 @@ impl Lowerer {
     fn check_index(&mut self, index: &Expr, span: Span) {
         if index.ty != Type::Int {
             let msg = format!("Index is of non-integer type `{}`", self.show(&index.ty));
-            self.error(span, msg);
+            self.error("IndexExpr", span, msg);
         }
     }
 
@@ -839,11 +1037,20 @@ impl Lowerer {
             "There is no attribute named `{name}` in class `{}`",
             self.show(&obj.ty)
         );
-        self.error(span, msg);
+        self.error("MemberExpr", span, msg);
         None
     }
 
+    /// Lowers and type-checks an expression, recording its type for the typed AST.
     fn expr(&mut self, e: &ast::Expr) -> Expr {
+        let x = self.expr_untyped(e);
+        if let Some(kind) = crate::json::expr_kind(e) {
+            self.record(kind, node_span(e), Inferred::Value(x.ty.clone()));
+        }
+        x
+    }
+
+    fn expr_untyped(&mut self, e: &ast::Expr) -> Expr {
         let span = node_span(e);
         match e {
             ast::Expr::Literal(l) => match self.literal(l) {
@@ -857,7 +1064,11 @@ impl Lowerer {
                 match self.lookup(tok.text()) {
                     Some(Binding::Var(v)) => self.prog.read(v, span),
                     _ => {
-                        self.error(span, format!("Not a variable: {}", tok.text()));
+                        self.error(
+                            "Identifier",
+                            span,
+                            format!("Not a variable: {}", tok.text()),
+                        );
                         Self::error_expr(span)
                     }
                 }
@@ -886,7 +1097,7 @@ impl Lowerer {
                         "Cannot apply operator `{sym}` on type `{}`",
                         self.show(&a.ty)
                     );
-                    self.error(span, msg);
+                    self.error("UnaryExpr", span, msg);
                     return Expr::new(ExprKind::Const(Const::zero(&ty)), ty, span);
                 }
                 Expr::new(ExprKind::Unary(op, Box::new(a)), ty, span)
@@ -943,7 +1154,7 @@ impl Lowerer {
                     Type::List(e) => (**e).clone(),
                     other => {
                         let msg = format!("Cannot index into type `{}`", self.show(other));
-                        self.error(span, msg);
+                        self.error("IndexExpr", span, msg);
                         return Self::error_expr(span);
                     }
                 };
@@ -1003,9 +1214,11 @@ impl Lowerer {
                     self.show(&a.ty),
                     self.show(&c.ty)
                 );
-                self.error(span, msg);
-                // The reference still types arithmetic as int and comparisons as bool.
+                self.error("BinaryExpr", span, msg);
+                // The reference still types arithmetic as int and comparisons as bool;
+                // `+` as int only if an operand is an int, else as object.
                 let ty = match op {
+                    BinOp::Add if a.ty != Type::Int && c.ty != Type::Int => Type::Object,
                     BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => {
                         Type::Int
                     }
@@ -1018,9 +1231,17 @@ impl Lowerer {
 
     /// Checks arguments against parameter types; `first` is the index of the first
     /// argument's parameter in messages (1 for methods, whose parameter 0 is `self`).
-    fn check_args(&mut self, args: &[Expr], params: &[Type], first: usize, span: Span) -> bool {
+    fn check_args(
+        &mut self,
+        kind: &'static str,
+        args: &[Expr],
+        params: &[Type],
+        first: usize,
+        span: Span,
+    ) -> bool {
         if args.len() != params.len() {
             self.error(
+                kind,
                 span,
                 format!("Expected {} arguments; got {}", params.len(), args.len()),
             );
@@ -1035,7 +1256,7 @@ impl Lowerer {
                     self.show(&a.ty),
                     i + first
                 );
-                self.error(span, msg);
+                self.error(kind, span, msg);
                 return false;
             }
         }
@@ -1058,7 +1279,13 @@ impl Lowerer {
         match self.lookup(name) {
             Some(Binding::Func(f)) => {
                 let (params, ret) = self.signature(f);
-                self.check_args(&args, &params, 0, span);
+                let callee_span = token_span(&tok);
+                self.record(
+                    "Identifier",
+                    callee_span,
+                    Inferred::Func(params.clone(), ret.clone()),
+                );
+                self.check_args("CallExpr", &args, &params, 0, span);
                 Expr::new(ExprKind::Call(f, args), ret, span)
             }
             Some(Binding::Builtin(b)) => {
@@ -1067,7 +1294,12 @@ impl Lowerer {
                     Builtin::Len => (vec![Type::Object], Type::Int),
                     Builtin::Input => (vec![], Type::Str),
                 };
-                if !self.check_args(&args, &params, 0, span) {
+                self.record(
+                    "Identifier",
+                    token_span(&tok),
+                    Inferred::Func(params.clone(), ret.clone()),
+                );
+                if !self.check_args("CallExpr", &args, &params, 0, span) {
                     return Expr::new(ExprKind::Const(Const::zero(&ret)), ret, span);
                 }
                 Expr::new(ExprKind::Builtin(b, args), ret, span)
@@ -1082,7 +1314,7 @@ impl Lowerer {
                     Some(f) => self.signature(f).0[1..].to_vec(),
                     None => vec![],
                 };
-                self.check_args(&args, &params, 1, span);
+                self.check_args("CallExpr", &args, &params, 1, span);
                 let ty = k.ty();
                 let kind = match k {
                     ClassRef::Object => ExprKind::New(None),
@@ -1092,7 +1324,7 @@ impl Lowerer {
                 Expr::new(kind, ty, span)
             }
             Some(Binding::Var(_)) | None => {
-                self.error(span, format!("Not a function or class: {name}"));
+                self.error("CallExpr", span, format!("Not a function or class: {name}"));
                 Self::error_expr(span)
             }
         }
@@ -1114,14 +1346,19 @@ impl Lowerer {
                 "There is no method named `{name}` in class `{}`",
                 self.show(&obj.ty)
             );
-            self.error(span, msg);
+            self.error("MethodCallExpr", span, msg);
             return Self::error_expr(span);
         };
         let (params, ret) = match f {
             Some(f) => self.signature(f),
             None => (vec![Type::Object], Type::None),
         };
-        self.check_args(&args, &params[1..], 1, span);
+        self.record(
+            "MemberExpr",
+            node_span(m),
+            Inferred::Func(params.clone(), ret.clone()),
+        );
+        self.check_args("MethodCallExpr", &args, &params[1..], 1, span);
         Expr::new(ExprKind::MethodCall(Box::new(obj), name, args), ret, span)
     }
 }

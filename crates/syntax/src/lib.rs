@@ -77,26 +77,24 @@ pub fn parse(text: &str) -> Parse {
         .filter(|&i| !tokens[i].kind.is_trivia())
         .collect();
     let kinds = significant.iter().map(|&i| tokens[i].kind).collect();
-    let texts = significant
-        .iter()
-        .map(|&i| &text[offsets[i]..offsets[i] + tokens[i].len as usize])
-        .collect();
+    // The range a significant token stands for in messages: an INDENT (zero width in
+    // the tree) stands for the indentation before it, as in the reference.
+    let shown = |i: usize| match (tokens[i].kind, i.checked_sub(1).map(|j| tokens[j].kind)) {
+        (SyntaxKind::INDENT, Some(SyntaxKind::WHITESPACE)) => {
+            offsets[i - 1]..offsets[i - 1] + tokens[i - 1].len as usize
+        }
+        _ => offsets[i]..offsets[i] + tokens[i].len as usize,
+    };
+    let texts = significant.iter().map(|&i| &text[shown(i)]).collect();
     let mut p = Parser::new(kinds, texts);
     grammar::source_file(&mut p);
 
     let green = build_tree(text, &tokens, &offsets, p.events);
 
-    let mut errors: Vec<SyntaxError> = lex_errors
-        .into_iter()
-        .map(|e| SyntaxError {
-            range: e.range,
-            message: e.message,
-            label: String::new(),
-        })
-        .collect();
+    let mut errors: Vec<SyntaxError> = Vec::new();
     for (at, message, label) in p.errors {
         let range = match significant.get(at) {
-            Some(&i) => offsets[i]..offsets[i] + tokens[i].len as usize,
+            Some(&i) => shown(i),
             None => text.len()..text.len(),
         };
         errors.push(SyntaxError {
@@ -104,6 +102,20 @@ pub fn parse(text: &str) -> Parse {
             message,
             label,
         });
+    }
+    // A malformed token the parser also rejects is reported once, in the reference's
+    // words ("Parse error near token UNRECOGNIZED: &"), the lexer's explanation
+    // becoming the label.
+    for e in lex_errors {
+        match errors.iter_mut().find(|p| p.range == e.range) {
+            Some(p) if p.label.is_empty() => p.label = e.message,
+            Some(_) => {}
+            None => errors.push(SyntaxError {
+                range: e.range,
+                message: e.message,
+                label: String::new(),
+            }),
+        }
     }
     errors.sort_by_key(|e| (e.range.start, e.range.end));
     Parse { green, errors }

@@ -9,11 +9,8 @@ def f(x: int, x: int) -> int:
         nonlocal z
         global y
         nonlocal x
-        x = 1
-        y = 2
-        return x
+        return 1
     return g()
 def h() -> int:
     x = 3
     return undefined
-return 1

@@ -8,8 +8,7 @@ def f(n: int) -> bool:
 def g(n: int) -> int:
     while n > 0:
         return n
-def k() -> int:
-    pass
+    return 0
 a = b
 b = a + 1
 c = a == b

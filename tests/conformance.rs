@@ -1,0 +1,174 @@
+//! Front-end conformance with the reference implementation: our JSON ASTs against the
+//! expected files of `shared/conformance/berkeley`, compared as JSON values (so
+//! formatting and key order do not matter), with a readable diff on mismatch.
+//!
+//! - `pa1/sample/*.py`: the untyped AST (`--emit=ast-json`) equals `*.py.ast`; for a
+//!   program with syntax errors, the first error has the expected location and
+//!   message (recovery after it is ours, not the reference's).
+//! - `pa2/sample/*.py`: the untyped AST equals `*.py.ast`, and the typed AST
+//!   (`--emit=typed-ast-json`) equals `*.py.ast.typed`, semantic errors included.
+
+mod common;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn samples(dir: &str) -> Vec<PathBuf> {
+    let d = common::shared().join("conformance/berkeley").join(dir);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
+        .unwrap_or_else(|e| panic!("{} not found: {e}", d.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn expected(p: &Path, suffix: &str) -> Value {
+    let f = format!("{}{suffix}", p.display());
+    let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{f}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{f}: {e}"))
+}
+
+fn ours(p: &Path, typed: bool) -> Value {
+    let (text, _) = chocopy_driver::ast_json(&common::source(p), typed);
+    serde_json::from_str(&text).expect("our JSON parses")
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 160 {
+        format!("{}...", &s[..160])
+    } else {
+        s
+    }
+}
+
+/// Differences between two JSON values, as `path: expected X, got Y` lines.
+fn diff(path: &str, want: &Value, got: &Value, out: &mut Vec<String>) {
+    match (want, got) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, va) in a {
+                match b.get(k) {
+                    Some(vb) => diff(&format!("{path}/{k}"), va, vb, out),
+                    None => out.push(format!("{path}/{k}: missing (expected {})", short(va))),
+                }
+            }
+            for (k, vb) in b {
+                if !a.contains_key(k) {
+                    out.push(format!("{path}/{k}: unexpected {}", short(vb)));
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (va, vb)) in a.iter().zip(b).enumerate() {
+                diff(&format!("{path}/{i}"), va, vb, out);
+            }
+        }
+        _ if want == got => {}
+        _ => out.push(format!(
+            "{path}: expected {}, got {}",
+            short(want),
+            short(got)
+        )),
+    }
+}
+
+fn errors(v: &Value) -> &Vec<Value> {
+    v["errors"]["errors"]
+        .as_array()
+        .expect("a Program has an errors list")
+}
+
+/// Compares and describes the mismatch, if any.
+fn compare(p: &Path, want: &Value, got: &Value, first_error_only: bool) -> Option<String> {
+    let mut out = Vec::new();
+    if first_error_only {
+        let (w, g) = (&errors(want)[0], errors(got).first());
+        match g {
+            None => out.push("no syntax error reported".to_string()),
+            Some(g) => {
+                diff(
+                    "/errors/errors/0/location",
+                    &w["location"],
+                    &g["location"],
+                    &mut out,
+                );
+                diff(
+                    "/errors/errors/0/message",
+                    &w["message"],
+                    &g["message"],
+                    &mut out,
+                );
+            }
+        }
+    } else {
+        diff("", want, got, &mut out);
+    }
+    if out.is_empty() {
+        return None;
+    }
+    let n = out.len();
+    out.truncate(8);
+    Some(format!(
+        "{} ({n} differences):\n    {}",
+        p.file_name().unwrap().to_string_lossy(),
+        out.join("\n    ")
+    ))
+}
+
+fn check_all(files: &[PathBuf], suffix: &str, typed: bool) {
+    let mut failures = Vec::new();
+    for p in files {
+        let want = expected(p, suffix);
+        let has_syntax_errors = errors(&want)
+            .first()
+            .is_some_and(|e| e["syntax"] == Value::Bool(true));
+        if let Some(msg) = compare(p, &want, &ours(p, typed), has_syntax_errors) {
+            failures.push(msg);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} programs differ from `{suffix}`:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn pa1_untyped_asts_match_the_reference() {
+    let files = samples("pa1/sample");
+    assert_eq!(files.len(), 33, "pa1 sample programs");
+    check_all(&files, ".ast", false);
+}
+
+#[test]
+fn pa2_untyped_asts_match_the_reference() {
+    let files = samples("pa2/sample");
+    assert_eq!(files.len(), 59, "pa2 sample programs");
+    check_all(&files, ".ast", false);
+}
+
+#[test]
+fn pa2_typed_asts_match_the_reference() {
+    let files = samples("pa2/sample");
+    check_all(&files, ".ast.typed", true);
+}
+
+#[test]
+fn the_diff_names_the_differing_path() {
+    let want: Value = serde_json::json!({"a": [1, {"b": 2}], "c": 3});
+    let got: Value = serde_json::json!({"a": [1, {"b": 5}], "d": 3});
+    let mut out = Vec::new();
+    diff("", &want, &got, &mut out);
+    assert_eq!(
+        out,
+        vec![
+            "/a/1/b: expected 2, got 5",
+            "/c: missing (expected 3)",
+            "/d: unexpected 3"
+        ]
+    );
+}
