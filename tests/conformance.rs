@@ -172,3 +172,12 @@ fn the_diff_names_the_differing_path() {
         ]
     );
 }
+
+#[test]
+fn pa3_typed_asts_match_the_reference() {
+    // The code generation tests come with their typed ASTs too: 85 more programs.
+    let mut files = samples("pa3/sample");
+    files.extend(samples("pa3/benchmarks"));
+    assert_eq!(files.len(), 85, "pa3 programs");
+    check_all(&files, ".ast.typed", true);
+}

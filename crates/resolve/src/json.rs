@@ -15,8 +15,9 @@
 //! reproduced here:
 //! - a token spans its characters; `NEWLINE` is the line terminator's position (end
 //!   of input if there is none); `INDENT` and `DEDENT` span the leading whitespace of
-//!   their line (so `DEDENT` on an unindented line ends at column 0), and a `DEDENT`
-//!   at end of input is at the end-of-input position;
+//!   their line (so `DEDENT` on an unindented line ends at column 0), and the k-th
+//!   `DEDENT` at end of input is at column k of the line after the last line
+//!   terminator (the reference reads a missing final terminator as present);
 //! - a node ends at its last token, except that `FuncDef`, `ClassDef` and `Program`
 //!   end where their last declaration or statement ends *including* its closing
 //!   `NEWLINE` or `DEDENT`, and compound statements end at the `DEDENT` closing their
@@ -198,6 +199,24 @@ impl Writer<'_> {
             SyntaxKind::DEDENT | SyntaxKind::INDENT if start < self.lines.text.len() => {
                 let (l, _) = self.lines.pos(start);
                 (l, self.lines.indentation(start))
+            }
+            SyntaxKind::DEDENT => {
+                // At end of input, the k-th DEDENT is at column k of the last line.
+                let mut k = 1;
+                let mut prev = t.prev_token();
+                while let Some(p) = prev {
+                    if p.kind() != SyntaxKind::DEDENT
+                        || usize::from(p.text_range().start()) != start
+                    {
+                        break;
+                    }
+                    k += 1;
+                    prev = p.prev_token();
+                }
+                // The reference reads a missing final line terminator as present.
+                let text = self.lines.text;
+                let unterminated = !text.is_empty() && !text.ends_with(['\n', '\r']);
+                (self.lines.pos(start).0 + usize::from(unterminated), k)
             }
             _ if r.is_empty() => self.lines.pos(start),
             SyntaxKind::NEWLINE => self.lines.pos(start),
