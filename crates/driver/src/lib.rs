@@ -147,7 +147,7 @@ fn render_syntax_errors(src: &Source, errors: &[chocopy_syntax::SyntaxError]) ->
 fn render_semantic_errors(src: &Source, errors: &[chocopy_resolve::SemanticError]) -> Failure {
     let ds: Vec<Diagnostic> = errors
         .iter()
-        .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), String::new()))
+        .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), e.label.clone()))
         .collect();
     Failure {
         rendered: diagnostics::render(&src.name, &src.text, &ds),

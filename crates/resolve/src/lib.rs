@@ -33,6 +33,9 @@ pub struct SemanticError {
     /// The reference AST node the error is reported at (its `errorMsg` in the typed
     /// JSON AST).
     pub node: lower::NodeKey,
+    /// What to show under the range in a diagnostic (e.g. "expected `int`, found
+    /// `bool`"); may be empty.
+    pub label: String,
 }
 
 /// Parses nothing: lowers an already parsed file. Returns the IR, or every semantic

@@ -225,7 +225,29 @@ impl Lowerer {
             range: span.start as usize..span.end as usize,
             message: message.into(),
             node: NodeKey::of_span(kind, span),
+            label: String::new(),
         });
+    }
+
+    /// Reports a type mismatch: `message` (the reference's), labelled with the
+    /// expected and the actual type.
+    fn mismatch(
+        &mut self,
+        kind: &'static str,
+        span: Span,
+        message: String,
+        expected: &Type,
+        found: &Type,
+    ) {
+        let label = format!(
+            "expected `{}`, found `{}`",
+            self.show(expected),
+            self.show(found)
+        );
+        self.error(kind, span, message);
+        if let Some(e) = self.errors.last_mut() {
+            e.label = label;
+        }
     }
 
     /// Reports an error of declaration analysis (the reference's first pass: scopes,
@@ -236,6 +258,7 @@ impl Lowerer {
             range: span.start as usize..span.end as usize,
             message: message.into(),
             node: NodeKey::of_span(kind, span),
+            label: String::new(),
         });
     }
 
@@ -573,7 +596,7 @@ impl Lowerer {
                 self.show(ty),
                 self.show(&init.ty())
             );
-            self.error("VarDef", node_span(d), msg);
+            self.mismatch("VarDef", node_span(d), msg, ty, &init.ty());
         }
         Some(init)
     }
@@ -769,7 +792,7 @@ impl Lowerer {
             self.show(to),
             self.show(from)
         );
-        self.error(kind, span, msg);
+        self.mismatch(kind, span, msg, to, from);
         false
     }
 
@@ -1014,7 +1037,7 @@ impl Lowerer {
         if c.ty != Type::Bool {
             let msg = format!("Expected type `bool`; got type `{}`", self.show(&c.ty));
             let (kind, span) = expr_node(&e);
-            self.error(kind, span, msg);
+            self.mismatch(kind, span, msg, &Type::Bool, &c.ty);
         }
         c
     }
@@ -1022,7 +1045,7 @@ impl Lowerer {
     fn check_index(&mut self, index: &Expr, span: Span) {
         if index.ty != Type::Int {
             let msg = format!("Index is of non-integer type `{}`", self.show(&index.ty));
-            self.error("IndexExpr", span, msg);
+            self.mismatch("IndexExpr", span, msg, &Type::Int, &index.ty);
         }
     }
 
@@ -1256,7 +1279,7 @@ impl Lowerer {
                     self.show(&a.ty),
                     i + first
                 );
-                self.error(kind, span, msg);
+                self.mismatch(kind, span, msg, p, &a.ty);
                 return false;
             }
         }
