@@ -199,3 +199,89 @@ fn bad_option_values_are_rejected() {
         stderr(&o)
     );
 }
+
+/// Writes a generated program to the tests' scratch directory.
+fn generated(name: &str, text: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+/// Every front-end command on `file`: its exit code and stderr.
+fn all_commands(file: &str) -> Vec<(String, Option<i32>, String)> {
+    let commands: [&[&str]; 4] = [
+        &["check"],
+        &["run"],
+        &["check", "--emit=ast-json"],
+        &["check", "--emit=typed-ast-json"],
+    ];
+    commands
+        .iter()
+        .map(|c| {
+            let mut args = c.to_vec();
+            args.push(file);
+            let o = chocopy(&args);
+            (c.join(" "), o.status.code(), stderr(&o))
+        })
+        .collect()
+}
+
+#[test]
+fn ten_thousand_nested_parentheses_are_a_diagnostic_not_a_stack_overflow() {
+    let n = 10_000;
+    let file = generated(
+        "deep_parens.py",
+        &format!("print({}1{})\n", "(".repeat(n), ")".repeat(n)),
+    );
+    for (cmd, code, err) in all_commands(&file) {
+        assert_eq!(code, Some(1), "{cmd}: {err}");
+        assert!(
+            err.starts_with("error: Expression too deeply nested (more than 1000 levels)"),
+            "{cmd}: {err}"
+        );
+        // One diagnostic: the enclosing parentheses do not each complain.
+        assert_eq!(err.matches("error:").count(), 1, "{cmd}: {err}");
+        assert!(err.contains("deep_parens.py:1:1006"), "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn ten_thousand_nested_ifs_are_a_diagnostic_not_a_stack_overflow() {
+    let n = 10_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("{:i$}if True:\n", ""));
+    }
+    text.push_str(&format!("{:n$}print(1)\n", ""));
+    let file = generated("deep_ifs.py", &text);
+    for (cmd, code, err) in all_commands(&file) {
+        assert_eq!(code, Some(1), "{cmd}: {err}");
+        assert!(err.contains("too deeply nested"), "{cmd}: {err}");
+        assert!(err.contains("deep_ifs.py:1001:"), "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn deep_nesting_below_the_limit_compiles_and_runs() {
+    let n = 900;
+    let parens = format!("print({}1{})\n", "(".repeat(n), ")".repeat(n));
+    let mut ifs = String::new();
+    for i in 0..n {
+        ifs.push_str(&format!("{:i$}if True:\n", ""));
+    }
+    ifs.push_str(&format!("{:n$}print(2)\n", ""));
+    // A left-nested chain is not limited: 5,000 additions.
+    let sum = format!("print({})\n", vec!["1"; 5000].join(" + "));
+    for (name, text, out) in [
+        ("parens_900.py", parens, "1\n"),
+        ("ifs_900.py", ifs, "2\n"),
+        ("sum_5000.py", sum, "5000\n"),
+    ] {
+        let file = generated(name, &text);
+        for (cmd, code, err) in all_commands(&file) {
+            assert_eq!(code, Some(0), "{name}, {cmd}: {err}");
+        }
+        let o = chocopy(&["run", &file]);
+        assert_eq!(stdout(&o), out, "{name}");
+    }
+}

@@ -162,22 +162,6 @@ struct Writer<'a> {
     analysis: Option<Analysis<'a>>,
 }
 
-fn is_layout(k: SyntaxKind) -> bool {
-    matches!(
-        k,
-        SyntaxKind::NEWLINE | SyntaxKind::INDENT | SyntaxKind::DEDENT
-    )
-}
-
-/// The significant tokens of a node (trivia excluded, layout included).
-fn tokens(node: &SyntaxNode) -> impl DoubleEndedIterator<Item = SyntaxToken> {
-    node.descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-        .filter(|t| !t.kind().is_trivia())
-        .collect::<Vec<_>>()
-        .into_iter()
-}
-
 impl Writer<'_> {
     fn start(&self, t: &SyntaxToken) -> Loc {
         let r = t.text_range();
@@ -230,6 +214,8 @@ impl Writer<'_> {
         }
     }
 
+    /// The location of a byte range: its first and its last character (zero-width
+    /// ranges: a DEDENT at a line start, else the position itself).
     fn error_location(&self, range: &std::ops::Range<usize>) -> Value {
         let text = self.lines.text;
         if range.is_empty() {
@@ -251,22 +237,26 @@ impl Writer<'_> {
 
     /// Location from the first significant non-layout token to `end`.
     fn span_to(&self, node: &SyntaxNode, end: Loc) -> Value {
-        let first = tokens(node).find(|t| !is_layout(t.kind()));
-        let (l, c) = first.map_or(end, |t| self.start(&t));
+        let (l, c) = self
+            .lines
+            .pos(chocopy_syntax::significant_range(node).start().into());
         json!([l, c, end.0, end.1])
     }
 
     /// The location of a node spanning its own non-layout tokens.
     fn loc(&self, node: &SyntaxNode) -> Value {
-        let last = tokens(node).rev().find(|t| !is_layout(t.kind()));
-        let end = last.map_or((0, 0), |t| self.end(&t));
-        self.span_to(node, end)
+        let r = chocopy_syntax::significant_range(node);
+        self.error_location(&(r.start().into()..r.end().into()))
     }
 
     /// Where a declaration or statement ends as a grammar symbol: its closing
     /// `NEWLINE` or `DEDENT` included.
     fn symbol_end(&self, node: &SyntaxNode) -> Loc {
-        tokens(node).next_back().map_or((0, 0), |t| self.end(&t))
+        let mut last = node.last_token();
+        while let Some(t) = last.as_ref().filter(|t| t.kind().is_trivia()) {
+            last = t.prev_token();
+        }
+        last.map_or((0, 0), |t| self.end(&t))
     }
 
     /// The location of a node whose end is that of its last item.

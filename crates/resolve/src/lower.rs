@@ -173,22 +173,7 @@ fn span_of(r: TextRange) -> Span {
 /// The range of a node without leading/trailing layout tokens (`NEWLINE`, `INDENT`,
 /// `DEDENT`) and trivia.
 pub(crate) fn trimmed(node: &SyntaxNode) -> TextRange {
-    let significant = |t: &SyntaxToken| {
-        !t.kind().is_trivia()
-            && !matches!(
-                t.kind(),
-                SyntaxKind::NEWLINE | SyntaxKind::INDENT | SyntaxKind::DEDENT
-            )
-    };
-    let mut toks = node
-        .descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-        .filter(significant);
-    let Some(first) = toks.next() else {
-        return node.text_range();
-    };
-    let last = toks.last().unwrap_or_else(|| first.clone());
-    TextRange::new(first.text_range().start(), last.text_range().end())
+    chocopy_syntax::significant_range(node)
 }
 
 fn node_span(n: &impl AstNode) -> Span {

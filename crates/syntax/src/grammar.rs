@@ -144,7 +144,7 @@ fn type_annotation(p: &mut Parser) {
         }
         L_BRACK => {
             if p.depth >= MAX_DEPTH {
-                p.error("Type annotation too deeply nested".into());
+                p.too_deep("Type annotation");
                 return;
             }
             p.depth += 1;
@@ -209,7 +209,9 @@ fn block(p: &mut Parser, scope: Scope) {
         p.recover_line();
     }
     if p.depth >= MAX_DEPTH {
-        p.error("Blocks too deeply nested".into());
+        p.error(format!(
+            "Blocks too deeply nested (more than {MAX_DEPTH} levels)"
+        ));
         skip_block(p);
         m.complete(p, BLOCK);
         return;
@@ -398,7 +400,7 @@ fn binary_bp(kind: SyntaxKind) -> Option<u8> {
 
 fn expr_bp(p: &mut Parser, min: u8) -> Option<CompletedMarker> {
     if p.depth >= MAX_DEPTH {
-        p.error("Expression too deeply nested".into());
+        p.too_deep("Expression");
         return None;
     }
     p.depth += 1;

@@ -194,6 +194,49 @@ fn build_tree(
     builder.finish()
 }
 
+/// The first token of `node` that is neither trivia nor layout (manual 3.1), if any.
+/// Takes time proportional to the depth of the tree, not its size.
+pub fn first_significant_token(node: &SyntaxNode) -> Option<SyntaxToken> {
+    let end = node.text_range().end();
+    let mut t = node.first_token()?;
+    while t.kind().is_trivia() || t.kind().is_layout() {
+        t = t.next_token()?;
+        // Tokens past the node; zero-width ones at its end are layout, skipped anyway.
+        if t.text_range().start() >= end && !t.text_range().is_empty() {
+            return None;
+        }
+    }
+    Some(t)
+}
+
+/// The last token of `node` that is neither trivia nor layout, if any.
+pub fn last_significant_token(node: &SyntaxNode) -> Option<SyntaxToken> {
+    let start = node.text_range().start();
+    let mut t = node.last_token()?;
+    while t.kind().is_trivia() || t.kind().is_layout() {
+        t = t.prev_token()?;
+        if t.text_range().end() <= start && !t.text_range().is_empty() {
+            return None;
+        }
+    }
+    Some(t)
+}
+
+/// The range of `node` from its first to its last significant token (trivia and
+/// layout excluded): the source range of a declaration, statement or expression.
+/// The node's own range if it has no such token. Constant time for expressions.
+pub fn significant_range(node: &SyntaxNode) -> TextRange {
+    if node.kind().is_expr() {
+        // Nodes start and end with significant tokens (see `build_tree`), and
+        // expressions hold no layout.
+        return node.text_range();
+    }
+    match (first_significant_token(node), last_significant_token(node)) {
+        (Some(a), Some(b)) => TextRange::new(a.text_range().start(), b.text_range().end()),
+        _ => node.text_range(),
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset, for messages that need
 /// them without a full diagnostic renderer. Lines end at `\n`, `\r\n` or `\r`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {

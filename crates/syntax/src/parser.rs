@@ -39,6 +39,10 @@ pub struct Parser<'t> {
     /// Depth of nested expressions/blocks, to turn pathological nesting into an error
     /// instead of a stack overflow.
     pub(crate) depth: u32,
+    /// A token position where errors are not reported: the end of a line skipped
+    /// after a "too deeply nested" error, where every enclosing construct would
+    /// otherwise report its missing closer.
+    muted_at: Option<usize>,
 }
 
 /// The deepest nesting of expressions and blocks the parser follows; deeper input is a
@@ -55,6 +59,7 @@ impl<'t> Parser<'t> {
             events: Vec::new(),
             errors: Vec::new(),
             depth: 0,
+            muted_at: None,
         }
     }
 
@@ -150,6 +155,9 @@ impl<'t> Parser<'t> {
     /// Reports an error at the token `n` ahead, with a label explaining it.
     pub fn error_labelled(&mut self, n: usize, message: String, label: String) {
         let at = (self.pos + n).min(self.kinds.len());
+        if self.muted_at == Some(at) {
+            return;
+        }
         // One error per token position: recovery often re-detects the same problem.
         if self.errors.last().is_some_and(|(i, _, _)| *i == at) {
             return;
@@ -166,6 +174,23 @@ impl<'t> Parser<'t> {
         }
         self.eat(NEWLINE);
         m.complete(self, ERROR);
+    }
+}
+
+impl Parser<'_> {
+    /// Reports that nesting exceeds [`MAX_DEPTH`] and skips the rest of the line
+    /// (into an `ERROR` node, the `NEWLINE` left for the enclosing statement); the
+    /// enclosing constructs' complaints at that `NEWLINE` are muted.
+    pub fn too_deep(&mut self, what: &str) {
+        self.error(format!(
+            "{what} too deeply nested (more than {MAX_DEPTH} levels)"
+        ));
+        let m = self.start();
+        while !self.at_end() && !self.at(NEWLINE) {
+            self.bump();
+        }
+        m.complete(self, ERROR);
+        self.muted_at = Some(self.pos);
     }
 }
 

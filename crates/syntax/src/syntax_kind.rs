@@ -164,6 +164,19 @@ impl SyntaxKind {
         matches!(self, WHITESPACE | COMMENT)
     }
 
+    /// Expression nodes (`NAME_EXPR` to `IF_EXPR`, argument lists included). They
+    /// never contain layout tokens, and like every node they start and end with a
+    /// significant token.
+    pub fn is_expr(self) -> bool {
+        (NAME_EXPR as u16..=IF_EXPR as u16).contains(&(self as u16))
+    }
+
+    /// `NEWLINE`, `INDENT` and `DEDENT`: significant to the parser, but not part of
+    /// the source range of a declaration, statement or expression.
+    pub fn is_layout(self) -> bool {
+        matches!(self, NEWLINE | INDENT | DEDENT)
+    }
+
     /// The keyword kind of `text`, if `text` is one of the manual's keywords (3.3).
     pub fn from_keyword(text: &str) -> Option<SyntaxKind> {
         Some(match text {
