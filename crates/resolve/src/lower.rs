@@ -126,14 +126,19 @@ impl Typing {
 /// Lowers a parsed program to IR; returns the IR and the semantic errors, in the
 /// order found. The IR is meaningful only when there are no errors.
 pub fn lower(file: &ast::SourceFile) -> (Program, Vec<SemanticError>) {
-    let (prog, errors, _) = lower_typed(file);
+    let (prog, errors, _) = run(file, false);
     (prog, errors)
 }
 
 /// [`lower`], also returning the type inferred for each expression node (for the
 /// typed JSON AST).
 pub fn lower_typed(file: &ast::SourceFile) -> (Program, Vec<SemanticError>, Typing) {
+    run(file, true)
+}
+
+fn run(file: &ast::SourceFile, keep_types: bool) -> (Program, Vec<SemanticError>, Typing) {
     let mut l = Lowerer {
+        keep_types,
         prog: Program::default(),
         errors: Vec::new(),
         scopes: Vec::new(),
@@ -162,6 +167,8 @@ struct Lowerer {
     /// The class created for each class definition.
     class_defs: HashMap<ast::ClassDef, ClassId>,
     typing: Typing,
+    /// Whether to fill `typing` (only the typed JSON AST needs it).
+    keep_types: bool,
     /// Errors of declaration analysis, reported instead of `errors` if any.
     decl_errors: Vec<SemanticError>,
 }
@@ -248,7 +255,9 @@ impl Lowerer {
     }
 
     fn record(&mut self, kind: &'static str, span: Span, ty: Inferred) {
-        self.typing.types.insert(NodeKey::of_span(kind, span), ty);
+        if self.keep_types {
+            self.typing.types.insert(NodeKey::of_span(kind, span), ty);
+        }
     }
 
     fn show(&self, t: &Type) -> String {
@@ -1052,6 +1061,9 @@ impl Lowerer {
     /// Lowers and type-checks an expression, recording its type for the typed AST.
     fn expr(&mut self, e: &ast::Expr) -> Expr {
         let x = self.expr_untyped(e);
+        if !self.keep_types {
+            return x;
+        }
         if let Some(kind) = crate::json::expr_kind(e) {
             self.record(kind, node_span(e), Inferred::Value(x.ty.clone()));
         }
