@@ -27,10 +27,53 @@ impl Rng {
 }
 
 const SNIPPETS: &[&str] = &[
-    "(", ")", "[", "]", ":", ",", ".", "=", "==", "->", "\n", "    ", "\t", "#", "\"", "\\",
-    "def ", "class ", "if ", "else", "elif ", "while ", "for ", " in ", "return", "pass",
-    "global ", "nonlocal ", "None", "True", "not ", " and ", " or ", " is ", "-", "+", "//",
-    "x", "self", "int", "[int]", "\"A\"", "0", "2147483648", "007", "é", "$",
+    "(",
+    ")",
+    "[",
+    "]",
+    ":",
+    ",",
+    ".",
+    "=",
+    "==",
+    "->",
+    "\n",
+    "    ",
+    "\t",
+    "#",
+    "\"",
+    "\\",
+    "def ",
+    "class ",
+    "if ",
+    "else",
+    "elif ",
+    "while ",
+    "for ",
+    " in ",
+    "return",
+    "pass",
+    "global ",
+    "nonlocal ",
+    "None",
+    "True",
+    "not ",
+    " and ",
+    " or ",
+    " is ",
+    "-",
+    "+",
+    "//",
+    "x",
+    "self",
+    "int",
+    "[int]",
+    "\"A\"",
+    "0",
+    "2147483648",
+    "007",
+    "é",
+    "$",
 ];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
@@ -78,7 +121,10 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
             // Insert a token or character.
             let mut s = lines.join("\n");
             let chars: Vec<usize> = s.char_indices().map(|c| c.0).collect();
-            let at = chars.get(rng.below(chars.len() + 1)).copied().unwrap_or(s.len());
+            let at = chars
+                .get(rng.below(chars.len() + 1))
+                .copied()
+                .unwrap_or(s.len());
             s.insert_str(at, SNIPPETS[rng.below(SNIPPETS.len())]);
             return s;
         }
@@ -103,7 +149,10 @@ fn programs() -> Vec<PathBuf> {
 
 fn errors_listed(json: &str) -> usize {
     let v: serde_json::Value = serde_json::from_str(json).expect("our JSON parses");
-    v["errors"]["errors"].as_array().expect("an errors list").len()
+    v["errors"]["errors"]
+        .as_array()
+        .expect("an errors list")
+        .len()
 }
 
 #[test]
@@ -149,5 +198,8 @@ fn mutated_programs_get_diagnostics_never_panics() {
     }
     // Both outcomes are exercised.
     eprintln!("{rejected} rejected, {compiled} compiled");
-    assert!(rejected > 1000 && compiled > 300, "{rejected} rejected, {compiled} compiled");
+    assert!(
+        rejected > 1000 && compiled > 300,
+        "{rejected} rejected, {compiled} compiled"
+    );
 }

@@ -139,6 +139,9 @@ pub fn lower_typed(file: &ast::SourceFile) -> (Program, Vec<SemanticError>, Typi
 fn run(file: &ast::SourceFile, keep_types: bool) -> (Program, Vec<SemanticError>, Typing) {
     let mut l = Lowerer {
         keep_types,
+        order: 0,
+        error_keys: Vec::new(),
+        decl_error_keys: Vec::new(),
         prog: Program::default(),
         errors: Vec::new(),
         scopes: Vec::new(),
@@ -150,11 +153,23 @@ fn run(file: &ast::SourceFile, keep_types: bool) -> (Program, Vec<SemanticError>
     };
     l.program(file);
     if l.decl_errors.is_empty() {
-        (l.prog, l.errors, l.typing)
+        (l.prog, sorted(l.errors, &l.error_keys), l.typing)
     } else {
         // As the reference: declaration errors stop analysis before type checking.
-        (l.prog, l.decl_errors, Typing::default())
+        let errors = sorted(l.decl_errors, &l.decl_error_keys);
+        (l.prog, errors, Typing::default())
     }
+}
+
+/// Errors in the reference's order. The reference analyses declarations and
+/// statements depth-first in source order (a function's body where the function is
+/// declared), while lowering declares every global name before any body: a stable
+/// sort by the position of the construct being analysed restores the reference's
+/// order, keeping the order of errors found in one construct.
+fn sorted(errors: Vec<SemanticError>, keys: &[u32]) -> Vec<SemanticError> {
+    let mut keyed: Vec<(u32, SemanticError)> = keys.iter().copied().zip(errors).collect();
+    keyed.sort_by_key(|(k, _)| *k);
+    keyed.into_iter().map(|(_, e)| e).collect()
 }
 
 struct Lowerer {
@@ -169,6 +184,15 @@ struct Lowerer {
     typing: Typing,
     /// Whether to fill `typing` (only the typed JSON AST needs it).
     keep_types: bool,
+    /// Start of the declaration or statement being checked: where the reference's
+    /// type checker, visiting declarations and statements in source order, would
+    /// report the errors found now.
+    order: u32,
+    /// The `order` of each of `errors`.
+    error_keys: Vec<u32>,
+    /// The sort key of each of `decl_errors`: its position, so that errors come in
+    /// the order of the reference's depth-first declaration analysis.
+    decl_error_keys: Vec<u32>,
     /// Errors of declaration analysis, reported instead of `errors` if any.
     decl_errors: Vec<SemanticError>,
 }
@@ -213,6 +237,7 @@ type Signature = (Vec<Type>, Type);
 impl Lowerer {
     /// Reports `message` at the reference AST node of `kind` spanning `span`.
     fn error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
+        self.error_keys.push(self.order);
         self.errors.push(SemanticError {
             range: span.start as usize..span.end as usize,
             message: message.into(),
@@ -246,6 +271,19 @@ impl Lowerer {
     /// class hierarchy, signatures, annotations). When there is one, the reference
     /// does not type-check, so only such errors are reported in the end.
     fn decl_error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
+        self.decl_error_at(span.start, kind, span, message);
+    }
+
+    /// [`Self::decl_error`] sorted at `key` in the reference's order (see
+    /// `sorted`).
+    fn decl_error_at(
+        &mut self,
+        key: u32,
+        kind: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) {
+        self.decl_error_keys.push(key);
         self.decl_errors.push(SemanticError {
             range: span.start as usize..span.end as usize,
             message: message.into(),
@@ -566,6 +604,14 @@ impl Lowerer {
 
     /// The literal initialiser of a variable definition, checked against `ty`.
     fn initialiser(&mut self, d: &ast::VarDef, ty: &Type) -> Option<Const> {
+        let outer = self.order;
+        self.order = node_span(d).start;
+        let c = self.initialiser_inner(d, ty);
+        self.order = outer;
+        c
+    }
+
+    fn initialiser_inner(&mut self, d: &ast::VarDef, ty: &Type) -> Option<Const> {
         let init = match d.value() {
             Some(value @ ast::Expr::Literal(_)) => {
                 let ast::Expr::Literal(lit) = &value else {
@@ -748,7 +794,10 @@ impl Lowerer {
         if matches!(ret, Type::Int | Type::Bool | Type::Str) && !chocopy_ir::always_returns(&body) {
             let name = self.prog.funcs[f].name.clone();
             let span = self.prog.funcs[f].span;
-            self.decl_error(
+            // Reported once the body is analysed: after the body's own errors.
+            let end = u32::from(def.syntax().text_range().end());
+            self.decl_error_at(
+                end,
                 "Identifier",
                 span,
                 format!("All paths in this function/method must have a return statement: {name}"),
@@ -878,6 +927,13 @@ impl Lowerer {
     }
 
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        let outer = self.order;
+        self.order = node_span(s).start;
+        self.stmt_inner(s, out);
+        self.order = outer;
+    }
+
+    fn stmt_inner(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
         match s {
             ast::Stmt::Expr(e) => {
                 if let Some(e) = e.expr() {
