@@ -45,7 +45,7 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<LexError>) {
         pos: 0,
         tokens: Vec::new(),
         errors: Vec::new(),
-        indents: vec![0],
+        indents: vec![(0, true)],
     };
     lexer.run();
     (lexer.tokens, lexer.errors)
@@ -56,7 +56,10 @@ struct Lexer<'a> {
     pos: usize,
     tokens: Vec<Token>,
     errors: Vec<LexError>,
-    indents: Vec<u32>,
+    /// The indentation stack (3.1.5): widths, each with whether an INDENT opened it
+    /// (a level pushed to recover from an inconsistent dedent has none, so closing it
+    /// emits no DEDENT).
+    indents: Vec<(u32, bool)>,
 }
 
 impl Lexer<'_> {
@@ -105,9 +108,13 @@ impl Lexer<'_> {
                 self.zero(NEWLINE);
             }
         }
-        while self.indents.len() > 1 {
-            self.indents.pop();
-            self.zero(DEDENT);
+        while let Some((_, opened)) = self.indents.pop() {
+            if self.indents.is_empty() {
+                break;
+            }
+            if opened {
+                self.zero(DEDENT);
+            }
         }
     }
 
@@ -144,19 +151,20 @@ impl Lexer<'_> {
             return;
         }
         // A logical line: compare its indentation with the stack (3.1.5).
-        let top = *self.indents.last().unwrap();
+        let top = self.indents.last().unwrap().0;
         if width < top {
             // DEDENTs go before the line's leading whitespace.
-            while width < *self.indents.last().unwrap() {
-                self.indents.pop();
-                self.zero(DEDENT);
+            while width < self.indents.last().unwrap().0 {
+                if self.indents.pop().unwrap().1 {
+                    self.zero(DEDENT);
+                }
             }
-            if width > *self.indents.last().unwrap() {
+            if width > self.indents.last().unwrap().0 {
                 self.errors.push(LexError {
                     range: start..self.pos,
                     message: "Unindent does not match any outer indentation level".into(),
                 });
-                self.indents.push(width);
+                self.indents.push((width, false));
             }
             if self.pos > start {
                 self.push(WHITESPACE, start);
@@ -166,7 +174,7 @@ impl Lexer<'_> {
                 self.push(WHITESPACE, start);
             }
             if width > top {
-                self.indents.push(width);
+                self.indents.push((width, true));
                 self.zero(INDENT);
             }
         }

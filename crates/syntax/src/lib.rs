@@ -79,10 +79,12 @@ pub fn parse(text: &str) -> Parse {
     let kinds = significant.iter().map(|&i| tokens[i].kind).collect();
     // The range a significant token stands for in messages: an INDENT (zero width in
     // the tree) stands for the indentation before it, as in the reference.
+    // A NEWLINE stands for the position of the line end, not for the terminator.
     let shown = |i: usize| match (tokens[i].kind, i.checked_sub(1).map(|j| tokens[j].kind)) {
         (SyntaxKind::INDENT, Some(SyntaxKind::WHITESPACE)) => {
             offsets[i - 1]..offsets[i - 1] + tokens[i - 1].len as usize
         }
+        (SyntaxKind::NEWLINE, _) => offsets[i]..offsets[i],
         _ => offsets[i]..offsets[i] + tokens[i].len as usize,
     };
     let texts = significant.iter().map(|&i| &text[shown(i)]).collect();
