@@ -181,3 +181,25 @@ fn pa3_typed_asts_match_the_reference() {
     assert_eq!(files.len(), 85, "pa3 programs");
     check_all(&files, ".ast.typed", true);
 }
+
+#[test]
+fn an_error_is_located_at_its_node_and_marks_it() {
+    // A `for` statement's error spans the statement, to the DEDENT closing its body;
+    // the statement carries the message as `errorMsg`.
+    let src = chocopy_driver::Source {
+        name: "t.py".into(),
+        text: "b: bool = False\nfor b in [1]:\n    pass\nprint(b)\n".into(),
+    };
+    let (text, failure) = chocopy_driver::ast_json(&src, true);
+    assert!(failure.is_some());
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let stmt = &v["statements"][0];
+    assert_eq!(stmt["kind"], "ForStmt");
+    assert_eq!(stmt["location"], serde_json::json!([2, 1, 4, 0]));
+    assert_eq!(stmt["errorMsg"], "Expected type `bool`; got type `int`");
+    // The loop variable is not typed when it does not fit.
+    assert!(stmt["identifier"].get("inferredType").is_none());
+    let errors = errors(&v);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["location"], stmt["location"]);
+}

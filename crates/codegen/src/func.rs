@@ -932,6 +932,40 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// `obj.__init__()` where `obj` is no user class statically (manual 5.2: every
+    /// class, `object`, `int`, `bool`, `str` included, inherits `object.__init__`):
+    /// None is an error; an `object` may be a user-class instance, whose table's
+    /// first slot is its own `__init__`; anything else has `object`'s, which does
+    /// nothing. The result is None.
+    fn init_of_non_class(&mut self, obj: &Expr, span: Span) {
+        let t = self.temp();
+        self.expr(obj);
+        self.push(I::LocalSet(t));
+        if obj.ty.admits_none() && !self.known_not_none(obj) {
+            self.none_check(t, span);
+        }
+        if obj.ty == Type::Object {
+            self.push(I::LocalGet(t));
+            self.push(I::I32Load(word(0)));
+            self.push(I::I32Const(crate::FIRST_VTABLE as i32));
+            self.push(I::I32GeU);
+            self.push(I::If(BlockType::Result(ValType::I32)));
+            self.push(I::LocalGet(t));
+            self.push(I::LocalGet(t));
+            self.push(I::I32Load(word(0)));
+            self.push(I::CallIndirect {
+                type_index: self.m.fn_types[1],
+                table_index: 0,
+            });
+            self.push(I::Else);
+            self.push(I::I32Const(0));
+            self.push(I::End);
+        } else {
+            self.push(I::I32Const(0));
+        }
+        self.release(t);
+    }
+
     fn known_not_none(&self, e: &Expr) -> bool {
         matches!(e.kind, ExprKind::Var(v) if self.never_none.contains(&v))
     }
@@ -941,7 +975,7 @@ impl Gen<'_, '_> {
     fn method_call(&mut self, obj: &Expr, name: &str, args: &[Expr], span: Span) {
         let p = self.m.p;
         let Type::Class(c) = obj.ty else {
-            self.push(I::Unreachable);
+            self.init_of_non_class(obj, span);
             return;
         };
         let Some((slot, target)) = p.method(c, name) else {

@@ -168,7 +168,7 @@ pub const STR_TAG: i32 = 3;
 /// Tag of a list.
 pub const LIST_TAG: i32 = 4;
 /// Table index of the first dispatch table (`object`'s); smaller tags are builtin.
-const FIRST_VTABLE: u32 = 8;
+pub(crate) const FIRST_VTABLE: u32 = 8;
 
 /// Byte offset of the WASI iovec (pointer, length).
 const IOVEC: i32 = 0;

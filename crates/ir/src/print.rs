@@ -472,10 +472,14 @@ impl Printer<'_> {
             ExprKind::List(items) => (9, format!("[{}]", self.args(items))),
             ExprKind::Index(a, i) => (9, format!("{}[{}]", self.expr(a, 9), self.expr(i, 0))),
             ExprKind::Attr(a, name) => (9, format!("{}.{name}", self.expr(a, 9))),
-            ExprKind::MethodCall(a, name, args) => (
-                9,
-                format!("{}.{name}({})", self.expr(a, 9), self.args(args)),
-            ),
+            ExprKind::MethodCall(a, name, args) => {
+                // `1.__init__()` would read as a float: parenthesise numbers.
+                let mut receiver = self.expr(a, 9);
+                if receiver.starts_with(|c: char| c.is_ascii_digit()) {
+                    receiver = format!("({receiver})");
+                }
+                (9, format!("{receiver}.{name}({})", self.args(args)))
+            }
             ExprKind::New(Some(c)) => (9, format!("{}()", self.names.get(Entity::Class(*c)))),
             ExprKind::New(None) => (9, "object()".into()),
         };

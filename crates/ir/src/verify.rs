@@ -495,6 +495,12 @@ impl Verifier<'_> {
                         None
                     }
                 },
+                // `object.__init__`, which every class inherits (manual 5.2).
+                Type::Object | Type::Int | Type::Bool | Type::Str | Type::None | Type::Empty
+                    if name == "__init__" && args.is_empty() =>
+                {
+                    Some(Type::None)
+                }
                 other => {
                     self.err(format!("{w}: method {name} of {}", self.show(other)));
                     None

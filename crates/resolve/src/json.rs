@@ -31,6 +31,8 @@ use chocopy_ir::{Program, Type};
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{SyntaxError, SyntaxKind, SyntaxNode, SyntaxToken};
 use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// The reference kind of the JSON node an expression becomes (`Identifier`,
 /// `IntegerLiteral`, `BinaryExpr`, ...); `None` for parentheses, which are not nodes.
@@ -85,7 +87,9 @@ pub fn ast_json(
         } else {
             None
         },
+        locations: RefCell::new(HashMap::new()),
     };
+    let mut program = w.program(file);
     let mut errors: Vec<Value> = syntax_errors
         .iter()
         .map(|e| {
@@ -98,15 +102,20 @@ pub fn ast_json(
         })
         .collect();
     if let Some(a) = w.analysis {
+        // A semantic error is located where its node is.
+        let locations = w.locations.borrow();
         errors.extend(a.errors.iter().map(|e| {
+            let location = locations
+                .get(&e.node)
+                .cloned()
+                .unwrap_or_else(|| w.error_location(&e.range));
             json!({
                 "kind": "CompilerError",
-                "location": w.error_location(&e.range),
+                "location": location,
                 "message": e.message,
             })
         }));
     }
-    let mut program = w.program(file);
     program.insert(
         "errors".into(),
         json!({"errors": errors, "kind": "Errors", "location": [0, 0, 0, 0]}),
@@ -160,6 +169,8 @@ type Loc = (usize, usize);
 struct Writer<'a> {
     lines: Lines<'a>,
     analysis: Option<Analysis<'a>>,
+    /// The location of every keyed node written so far.
+    locations: RefCell<HashMap<NodeKey, Value>>,
 }
 
 impl Writer<'_> {
@@ -280,6 +291,9 @@ impl Writer<'_> {
     ) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("kind".into(), kind.into());
+        if let Some(key) = key {
+            self.locations.borrow_mut().insert(key, location.clone());
+        }
         m.insert("location".into(), location);
         if let (Some(a), Some(key)) = (self.analysis, key) {
             if let Some(e) = a.errors.iter().find(|e| e.node == key) {
@@ -495,7 +509,8 @@ impl Writer<'_> {
                 let elifs: Vec<ast::ElifClause> = i.elif_clauses().collect();
                 let mut else_body = self.stmts(i.else_clause().and_then(|e| e.block()));
                 for e in elifs.iter().rev() {
-                    let mut m = self.node("IfStmt", self.span_to(e.syntax(), end), None);
+                    let key = self.key("IfStmt", e.syntax());
+                    let mut m = self.node("IfStmt", self.span_to(e.syntax(), end), Some(key));
                     m.insert(
                         "condition".into(),
                         e.condition().map_or(Value::Null, |c| self.expr(&c)),
@@ -504,7 +519,8 @@ impl Writer<'_> {
                     m.insert("elseBody".into(), else_body.into());
                     else_body = vec![Value::Object(m)];
                 }
-                let mut m = self.node("IfStmt", self.span_to(node, end), None);
+                let key = self.key("IfStmt", node);
+                let mut m = self.node("IfStmt", self.span_to(node, end), Some(key));
                 m.insert(
                     "condition".into(),
                     i.condition().map_or(Value::Null, |c| self.expr(&c)),
@@ -514,7 +530,12 @@ impl Writer<'_> {
                 Value::Object(m)
             }
             ast::Stmt::While(w) => {
-                let mut m = self.node("WhileStmt", self.span_to(node, self.symbol_end(node)), None);
+                let key = self.key("WhileStmt", node);
+                let mut m = self.node(
+                    "WhileStmt",
+                    self.span_to(node, self.symbol_end(node)),
+                    Some(key),
+                );
                 m.insert(
                     "condition".into(),
                     w.condition().map_or(Value::Null, |c| self.expr(&c)),

@@ -156,20 +156,160 @@ fn run(file: &ast::SourceFile, keep_types: bool) -> (Program, Vec<SemanticError>
         (l.prog, sorted(l.errors, &l.error_keys), l.typing)
     } else {
         // As the reference: declaration errors stop analysis before type checking.
-        let errors = sorted(l.decl_errors, &l.decl_error_keys);
+        let order = reference_decl_order(file);
+        let keys: Vec<u32> = l
+            .decl_error_keys
+            .iter()
+            .map(|slot| order.get(slot).copied().unwrap_or(u32::MAX))
+            .collect();
+        let errors = sorted(l.decl_errors, &keys);
         (l.prog, errors, Typing::default())
     }
 }
 
-/// Errors in the reference's order. The reference analyses declarations and
-/// statements depth-first in source order (a function's body where the function is
-/// declared), while lowering declares every global name before any body: a stable
-/// sort by the position of the construct being analysed restores the reference's
-/// order, keeping the order of errors found in one construct.
+/// Errors in the reference's order: a stable sort by `keys`.
 fn sorted(errors: Vec<SemanticError>, keys: &[u32]) -> Vec<SemanticError> {
     let mut keyed: Vec<(u32, SemanticError)> = keys.iter().copied().zip(errors).collect();
     keyed.sort_by_key(|(k, _)| *k);
     keyed.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Where a declaration error is reported: the start of its identifier or type
+/// annotation, and whether it is a missing-return error (reported at the function
+/// name, which other checks also visit).
+type DeclSlot = (u32, bool);
+
+/// The order in which the reference's declaration analysis visits the identifiers
+/// and type annotations where its errors are reported, as observed in its outputs:
+/// first every top-level name and superclass; then, class by class, member names and
+/// method parameter names; then the annotations of global variables and attributes;
+/// then every function and method in source order, each with its parameters,
+/// return annotation and local declarations, its missing return, and then its
+/// nested functions. Lowering finds these errors in another order; they are sorted
+/// by this one.
+fn reference_decl_order(file: &ast::SourceFile) -> HashMap<DeclSlot, u32> {
+    fn tok(t: Option<SyntaxToken>) -> Option<u32> {
+        t.map(|t| t.text_range().start().into())
+    }
+    fn annotations(t: Option<ast::TypeAnn>, out: &mut Vec<Option<u32>>) {
+        match t {
+            Some(ast::TypeAnn::Name(n)) => out.push(Some(n.syntax().text_range().start().into())),
+            Some(ast::TypeAnn::List(l)) => annotations(l.elem(), out),
+            None => {}
+        }
+    }
+    fn items(b: Option<ast::Block>) -> Vec<ast::Item> {
+        b.map(|b| b.items().collect()).unwrap_or_default()
+    }
+    fn function(f: &ast::FuncDef, out: &mut Vec<Option<u32>>, all_paths: &mut Vec<(usize, u32)>) {
+        for p in f
+            .param_list()
+            .into_iter()
+            .flat_map(|l| l.params().collect::<Vec<_>>())
+        {
+            annotations(p.ty(), out);
+            out.push(tok(p.name()));
+        }
+        annotations(f.ret_type().and_then(|r| r.ty()), out);
+        let body = items(f.body());
+        for item in &body {
+            match item {
+                ast::Item::VarDef(d) => {
+                    let tv = d.typed_var();
+                    out.push(tok(tv.as_ref().and_then(|t| t.name())));
+                    annotations(tv.and_then(|t| t.ty()), out);
+                }
+                ast::Item::FuncDef(g) => out.push(tok(g.name())),
+                ast::Item::GlobalDecl(g) => out.push(tok(g.name())),
+                ast::Item::NonlocalDecl(n) => out.push(tok(n.name())),
+                _ => {}
+            }
+        }
+        if let Some(name) = tok(f.name()) {
+            all_paths.push((out.len(), name));
+            out.push(None);
+        }
+        for item in &body {
+            if let ast::Item::FuncDef(g) = item {
+                function(g, out, all_paths);
+            }
+        }
+    }
+    let top: Vec<ast::Item> = file.items().collect();
+    let mut out: Vec<Option<u32>> = Vec::new();
+    let mut all_paths = Vec::new();
+    for item in &top {
+        match item {
+            ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
+            ast::Item::FuncDef(f) => out.push(tok(f.name())),
+            ast::Item::ClassDef(c) => {
+                out.push(tok(c.name()));
+                out.push(tok(c.superclass()));
+            }
+            _ => {}
+        }
+    }
+    let classes: Vec<&ast::ClassDef> = top
+        .iter()
+        .filter_map(|i| match i {
+            ast::Item::ClassDef(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    for c in &classes {
+        for member in items(c.body()) {
+            match member {
+                ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
+                ast::Item::FuncDef(f) => {
+                    out.push(tok(f.name()));
+                    for p in f
+                        .param_list()
+                        .into_iter()
+                        .flat_map(|l| l.params().collect::<Vec<_>>())
+                    {
+                        out.push(tok(p.name()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for item in &top {
+        match item {
+            ast::Item::VarDef(d) => annotations(d.typed_var().and_then(|t| t.ty()), &mut out),
+            ast::Item::ClassDef(c) => {
+                for member in items(c.body()) {
+                    if let ast::Item::VarDef(d) = member {
+                        annotations(d.typed_var().and_then(|t| t.ty()), &mut out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for item in &top {
+        match item {
+            ast::Item::FuncDef(f) => function(f, &mut out, &mut all_paths),
+            ast::Item::ClassDef(c) => {
+                for member in items(c.body()) {
+                    if let ast::Item::FuncDef(f) = member {
+                        function(&f, &mut out, &mut all_paths);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut order = HashMap::default();
+    for (seq, slot) in out.iter().enumerate() {
+        if let Some(at) = slot {
+            order.entry((*at, false)).or_insert(seq as u32);
+        }
+    }
+    for (seq, at) in all_paths {
+        order.entry((at, true)).or_insert(seq as u32);
+    }
+    order
 }
 
 struct Lowerer {
@@ -190,9 +330,8 @@ struct Lowerer {
     order: u32,
     /// The `order` of each of `errors`.
     error_keys: Vec<u32>,
-    /// The sort key of each of `decl_errors`: its position, so that errors come in
-    /// the order of the reference's depth-first declaration analysis.
-    decl_error_keys: Vec<u32>,
+    /// Where each of `decl_errors` is reported (see `reference_decl_order`).
+    decl_error_keys: Vec<DeclSlot>,
     /// Errors of declaration analysis, reported instead of `errors` if any.
     decl_errors: Vec<SemanticError>,
 }
@@ -236,7 +375,12 @@ type Signature = (Vec<Type>, Type);
 
 impl Lowerer {
     /// Reports `message` at the reference AST node of `kind` spanning `span`.
+    /// Only the first error at a node is reported, as the reference does.
     fn error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
+        let node = NodeKey::of_span(kind, span);
+        if self.errors.iter().any(|e| e.node == node) {
+            return;
+        }
         self.error_keys.push(self.order);
         self.errors.push(SemanticError {
             range: span.start as usize..span.end as usize,
@@ -261,9 +405,12 @@ impl Lowerer {
             self.show(expected),
             self.show(found)
         );
+        let before = self.errors.len();
         self.error(kind, span, message);
-        if let Some(e) = self.errors.last_mut() {
-            e.label = label;
+        if self.errors.len() > before {
+            if let Some(e) = self.errors.last_mut() {
+                e.label = label;
+            }
         }
     }
 
@@ -271,18 +418,22 @@ impl Lowerer {
     /// class hierarchy, signatures, annotations). When there is one, the reference
     /// does not type-check, so only such errors are reported in the end.
     fn decl_error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
-        self.decl_error_at(span.start, kind, span, message);
+        self.decl_error_at((span.start, false), kind, span, message);
     }
 
     /// [`Self::decl_error`] sorted at `key` in the reference's order (see
     /// `sorted`).
     fn decl_error_at(
         &mut self,
-        key: u32,
+        key: DeclSlot,
         kind: &'static str,
         span: Span,
         message: impl Into<String>,
     ) {
+        let node = NodeKey::of_span(kind, span);
+        if self.decl_errors.iter().any(|e| e.node == node) {
+            return;
+        }
         self.decl_error_keys.push(key);
         self.decl_errors.push(SemanticError {
             range: span.start as usize..span.end as usize,
@@ -794,10 +945,9 @@ impl Lowerer {
         if matches!(ret, Type::Int | Type::Bool | Type::Str) && !chocopy_ir::always_returns(&body) {
             let name = self.prog.funcs[f].name.clone();
             let span = self.prog.funcs[f].span;
-            // Reported once the body is analysed: after the body's own errors.
-            let end = u32::from(def.syntax().text_range().end());
+            // Sorted after the function's own declarations, before nested functions.
             self.decl_error_at(
-                end,
+                (span.start, true),
                 "Identifier",
                 span,
                 format!("All paths in this function/method must have a return statement: {name}"),
@@ -864,16 +1014,16 @@ impl Lowerer {
         }
     }
 
-    /// An assignment target; returns the place and the type it stores (`None` after
-    /// an error). Records the target's type for the typed AST as the reference does:
-    /// a variable not assignable here still has its type, an indexed string is a
-    /// `str`, any other target in error is an `object`.
-    fn target(&mut self, t: &ast::Expr) -> Option<(Place, Type)> {
+    /// An assignment target: the place (`None` after an error) and the type it
+    /// stores. Records the target's type for the typed AST as the reference does: a
+    /// variable not assignable here still has its type, an indexed string is a `str`,
+    /// any other target in error is an `object`.
+    fn target(&mut self, t: &ast::Expr) -> (Option<Place>, Type) {
         let (place, ty) = self.target_untyped(t);
         if let Some(kind) = crate::json::expr_kind(t) {
             self.record(kind, node_span(t), Inferred::Value(ty.clone()));
         }
-        Some((place?, ty))
+        (place, ty)
     }
 
     fn target_untyped(&mut self, t: &ast::Expr) -> (Option<Place>, Type) {
@@ -900,30 +1050,40 @@ impl Lowerer {
                 }
             }
             ast::Expr::Index(i) => {
-                let (Some(base), Some(index)) = (i.base(), i.index()) else {
+                let Some((list, index, ty)) = self.index(i, span) else {
                     return fail;
                 };
-                let list = self.expr(&base);
-                let index = self.expr(&index);
-                self.check_index(&index, span);
                 match &list.ty {
-                    Type::List(e) => {
-                        let e = (**e).clone();
-                        (Some(Place::Index(list, index)), e)
-                    }
+                    Type::List(_) => (Some(Place::Index(list, index)), ty),
                     Type::Str => {
                         self.error("IndexExpr", span, "`str` is not a list type");
                         (None, Type::Str)
                     }
-                    other => {
-                        let msg = format!("Cannot index into type `{}`", self.show(other));
-                        self.error("IndexExpr", span, msg);
-                        fail
-                    }
+                    _ => fail,
                 }
             }
             _ => fail,
         }
+    }
+
+    /// The list (or string), the index and the element type of `l[i]`, checked as
+    /// the reference does: the indexed type first (element type `object` when it
+    /// cannot be indexed), then the index.
+    fn index(&mut self, i: &ast::IndexExpr, span: Span) -> Option<(Expr, Expr, Type)> {
+        let (base, index) = (i.base()?, i.index()?);
+        let list = self.expr(&base);
+        let ty = match &list.ty {
+            Type::Str => Type::Str,
+            Type::List(e) => (**e).clone(),
+            other => {
+                let msg = format!("Cannot index into type `{}`", self.show(other));
+                self.error("IndexExpr", span, msg);
+                Type::Object
+            }
+        };
+        let index = self.expr(&index);
+        self.check_index(&index, span);
+        Some((list, index, ty))
     }
 
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
@@ -947,34 +1107,24 @@ impl Lowerer {
                 let value = self.expr(&value);
                 let span = node_span(a);
                 let targets_ast = a.targets();
-                if targets_ast.len() > 1 {
-                    if let Type::List(e) = &value.ty {
-                        if **e == Type::None {
-                            self.error(
-                                "AssignStmt",
-                                span,
-                                "Right-hand side of multiple assignment may not be [<None>]",
-                            );
-                        }
-                    }
-                }
                 let mut targets = Vec::new();
-                let mut reported = false;
                 for t in &targets_ast {
-                    let Some((place, ty)) = self.target(t) else {
-                        continue;
-                    };
-                    // One type error per statement, as the reference reports.
-                    if !self.prog.is_assignable(&value.ty, &ty) {
-                        if !reported {
-                            self.expect_assignable("AssignStmt", &value.ty, &ty, span);
-                        }
-                        reported = true;
+                    // A target in error still has a type (object when unknown), and the
+                    // value is checked against it, as in the reference.
+                    let (place, ty) = self.target(t);
+                    if !self.expect_assignable("AssignStmt", &value.ty, &ty, span) {
                         continue;
                     }
-                    targets.push(place);
+                    targets.extend(place);
                 }
-                if !targets.is_empty() {
+                if targets_ast.len() > 1 && value.ty == Type::List(Box::new(Type::None)) {
+                    self.error(
+                        "AssignStmt",
+                        span,
+                        "Right-hand side of multiple assignment may not be [<None>]",
+                    );
+                }
+                if targets.len() == targets_ast.len() {
                     out.push(Stmt::Assign { targets, value });
                 }
             }
@@ -1005,13 +1155,18 @@ impl Lowerer {
                 out.push(Stmt::Return { value, span });
             }
             ast::Stmt::If(i) => {
-                let cond = self.condition(i.condition());
+                let cond = self.condition(i.condition(), "IfStmt", node_span(i));
                 let then_ = self.block(i.then_block());
                 let elifs: Vec<ast::ElifClause> = i.elif_clauses().collect();
-                let lowered: Vec<(Expr, Vec<Stmt>)> = elifs
-                    .iter()
-                    .map(|e| (self.condition(e.condition()), self.block(e.block())))
-                    .collect();
+                let mut lowered: Vec<(Expr, Vec<Stmt>)> = Vec::new();
+                for e in &elifs {
+                    // An `elif` is an `IfStmt` of its own in the reference's AST.
+                    let outer = self.order;
+                    self.order = node_span(e).start;
+                    let c = self.condition(e.condition(), "IfStmt", node_span(e));
+                    self.order = outer;
+                    lowered.push((c, self.block(e.block())));
+                }
                 // elif chains become nested ifs (manual 2.8.2).
                 let mut rest = match i.else_clause() {
                     Some(e) => self.block(e.block()),
@@ -1031,7 +1186,7 @@ impl Lowerer {
                 });
             }
             ast::Stmt::While(w) => {
-                let cond = self.condition(w.condition());
+                let cond = self.condition(w.condition(), "WhileStmt", node_span(w));
                 let body = self.block(w.block());
                 out.push(Stmt::While { cond, body });
             }
@@ -1040,28 +1195,7 @@ impl Lowerer {
                     return;
                 };
                 let iter = self.expr(&iter_ast);
-                let var = f
-                    .var()
-                    .and_then(|tok| self.assigned_var(&tok, token_span(&tok)).ok());
-                if let (Some(v), Some(tok)) = (var, f.var()) {
-                    let ty = self.prog.vars[v].ty.clone();
-                    self.record("Identifier", token_span(&tok), Inferred::Value(ty));
-                }
-                let elem = match &iter.ty {
-                    Type::Str => Some(Type::Str),
-                    Type::List(e) => Some((**e).clone()),
-                    other => {
-                        let msg =
-                            format!("Cannot iterate over value of type `{}`", self.show(other));
-                        let (kind, span) = expr_node(&iter_ast);
-                        self.error(kind, span, msg);
-                        None
-                    }
-                };
-                if let (Some(v), Some(elem)) = (var, &elem) {
-                    let vt = self.prog.vars[v].ty.clone();
-                    self.expect_assignable("ForStmt", elem, &vt, node_span(f));
-                }
+                let var = self.for_target(f, &iter.ty);
                 let body = self.block(f.block());
                 if let Some(v) = var {
                     out.push(Stmt::For {
@@ -1074,19 +1208,51 @@ impl Lowerer {
         }
     }
 
+    /// The variable a `for` loop over a value of type `iter` assigns, checked as the
+    /// reference does: errors about the iterable, an unknown variable or an element
+    /// type that does not fit are the statement's; the variable is typed only when it
+    /// fits, and is then checked to be assignable in this scope.
+    fn for_target(&mut self, f: &ast::ForStmt, iter: &Type) -> Option<VarId> {
+        let span = node_span(f);
+        let elem = match iter {
+            Type::Str => Type::Str,
+            Type::List(e) => (**e).clone(),
+            other => {
+                let msg = format!("Cannot iterate over value of type `{}`", self.show(other));
+                self.error("ForStmt", span, msg);
+                return None;
+            }
+        };
+        let tok = f.var()?;
+        let Some(Binding::Var(v)) = self.lookup(tok.text()) else {
+            self.error("ForStmt", span, format!("Not a variable: {}", tok.text()));
+            return None;
+        };
+        let ty = self.prog.vars[v].ty.clone();
+        if !self.expect_assignable("ForStmt", &elem, &ty, span) {
+            return None;
+        }
+        self.record("Identifier", token_span(&tok), Inferred::Value(ty));
+        self.assigned_var(&tok, token_span(&tok)).ok()
+    }
+
     fn error_expr(span: Span) -> Expr {
         Expr::new(ExprKind::Const(Const::None), Type::Object, span)
     }
 
     /// A condition: must be `bool`.
-    fn condition(&mut self, e: Option<ast::Expr>) -> Expr {
+    /// A condition: must be `bool`. The error is reported at the statement or the
+    /// conditional expression owning the condition (`kind`, `span`), as the reference.
+    fn condition(&mut self, e: Option<ast::Expr>, kind: &'static str, span: Span) -> Expr {
         let Some(e) = e else {
             return Expr::constant(Const::Bool(false), Span::default());
         };
         let c = self.expr(&e);
         if c.ty != Type::Bool {
-            let msg = format!("Expected type `bool`; got type `{}`", self.show(&c.ty));
-            let (kind, span) = expr_node(&e);
+            let msg = format!(
+                "Condition expression cannot be of type `{}`",
+                self.show(&c.ty)
+            );
             self.mismatch(kind, span, msg, &Type::Bool, &c.ty);
         }
         c
@@ -1105,6 +1271,14 @@ impl Lowerer {
             if let Some((_, a)) = self.prog.attr(c, name) {
                 return Some(a.ty.clone());
             }
+        }
+        if let Type::List(_) = obj.ty {
+            let msg = format!(
+                "Cannot access member of non-class type `{}`",
+                self.show(&obj.ty)
+            );
+            self.error("MemberExpr", span, msg);
+            return None;
         }
         let msg = format!(
             "There is no attribute named `{name}` in class `{}`",
@@ -1180,8 +1354,9 @@ impl Lowerer {
             }
             ast::Expr::Bin(b) => self.binary(b, span),
             ast::Expr::If(i) => {
+                // The condition first, as the reference analyses it.
+                let cond = self.condition(i.condition(), "IfExpr", span);
                 let then_ = i.then_expr().map(|x| self.expr(&x));
-                let cond = self.condition(i.condition());
                 let else_ = i.else_expr().map(|x| self.expr(&x));
                 let (Some(a), Some(b)) = (then_, else_) else {
                     return Self::error_expr(span);
@@ -1219,24 +1394,12 @@ impl Lowerer {
                     None => Self::error_expr(span),
                 }
             }
-            ast::Expr::Index(i) => {
-                let (Some(base), Some(index)) = (i.base(), i.index()) else {
-                    return Self::error_expr(span);
-                };
-                let base = self.expr(&base);
-                let index = self.expr(&index);
-                let ty = match &base.ty {
-                    Type::Str => Type::Str,
-                    Type::List(e) => (**e).clone(),
-                    other => {
-                        let msg = format!("Cannot index into type `{}`", self.show(other));
-                        self.error("IndexExpr", span, msg);
-                        return Self::error_expr(span);
-                    }
-                };
-                self.check_index(&index, span);
-                Expr::new(ExprKind::Index(Box::new(base), Box::new(index)), ty, span)
-            }
+            ast::Expr::Index(i) => match self.index(i, span) {
+                Some((base, index, ty)) if matches!(base.ty, Type::Str | Type::List(_)) => {
+                    Expr::new(ExprKind::Index(Box::new(base), Box::new(index)), ty, span)
+                }
+                _ => Self::error_expr(span),
+            },
         }
     }
 
@@ -1406,18 +1569,30 @@ impl Lowerer {
         }
     }
 
+    /// `obj.name(args)`. As the reference: the arguments are analysed before the
+    /// object; list types have no members; `object`, `int`, `bool`, `str`, `<None>`
+    /// and `<Empty>` have exactly `object`'s `__init__`.
     fn method_call(&mut self, m: &ast::MemberExpr, c: &ast::CallExpr, span: Span) -> Expr {
         let (Some(obj), Some(name)) = (m.object(), m.name()) else {
             return Self::error_expr(span);
         };
-        let obj = self.expr(&obj);
         let args: Vec<Expr> = c.args().map(|a| self.expr(&a)).collect();
+        let obj = self.expr(&obj);
         let name = name.text().to_string();
         let found = match &obj.ty {
-            Type::Class(k) => self.prog.method(*k, &name),
+            Type::Class(k) => self.prog.method(*k, &name).map(|(_, f)| f),
+            Type::List(_) => {
+                let msg = format!(
+                    "Cannot access member of non-class type `{}`",
+                    self.show(&obj.ty)
+                );
+                self.error("MethodCallExpr", span, msg);
+                return Self::error_expr(span);
+            }
+            _ if name == "__init__" => Some(None),
             _ => None,
         };
-        let Some((_, f)) = found else {
+        let Some(f) = found else {
             let msg = format!(
                 "There is no method named `{name}` in class `{}`",
                 self.show(&obj.ty)

@@ -1,5 +1,5 @@
-# Declaration errors in the reference's order, depth-first: a function's own errors
-# before a later global duplicate; a missing return after the body's errors.
+# Declaration errors in the reference's order: top-level names first, then each
+# function: its parameters and declarations, its missing return, its nested functions.
 def f(x: int, x: int) -> int:
     y: int = 1
     y: int = 2
