@@ -434,7 +434,9 @@ fn expr_bp_inner(p: &mut Parser, min: u8) -> Option<CompletedMarker> {
             }
             let m = lhs.precede(p);
             p.bump();
-            expr_bp(p, BP_OR);
+            // The condition is any expression, itself conditional or not, as the
+            // reference parses it (`a if b if c else d else e`).
+            expr_bp(p, BP_IF);
             p.expect(ELSE_KW);
             expr_bp(p, BP_IF);
             lhs = m.complete(p, IF_EXPR);
