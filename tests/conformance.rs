@@ -203,3 +203,31 @@ fn an_error_is_located_at_its_node_and_marks_it() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0]["location"], stmt["location"]);
 }
+
+#[test]
+fn our_json_text_is_the_reference_text() {
+    // Beyond equal values: the same bytes as the reference's Jackson printer (up to
+    // a final newline), so that text-based tools (diff) work on our output too.
+    // Programs with syntax errors are left out: their recovery differs.
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let pa2_and_pa3 = [samples("pa2/sample"), samples("pa3/sample")].concat();
+    let cases = samples("pa1/sample")
+        .into_iter()
+        .chain(samples("pa2/sample"))
+        .map(|p| (p, ".ast", false))
+        .chain(pa2_and_pa3.into_iter().map(|p| (p, ".ast.typed", true)));
+    for (p, suffix, typed) in cases {
+        let expected = std::fs::read_to_string(format!("{}{suffix}", p.display())).unwrap();
+        if expected.contains("\"syntax\" : true") {
+            continue;
+        }
+        let (ours, _) = chocopy_driver::ast_json(&common::source(&p), typed);
+        checked += 1;
+        if ours.trim_end() != expected.trim_end() {
+            failures.push(format!("{}{suffix}", p.display()));
+        }
+    }
+    assert!(checked > 200, "{checked} files");
+    assert!(failures.is_empty(), "text differs: {failures:?}");
+}

@@ -176,9 +176,7 @@ pub fn ast_json(src: &Source, typed: bool) -> (String, Option<Failure>) {
         let failure = (!errors.is_empty()).then(|| render_semantic_errors(src, &errors));
         (ast_json(&src.text, &tree, &[], Some(analysis)), failure)
     };
-    let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
-    text.push('\n');
-    (text, failure)
+    (chocopy_resolve::json::to_reference_text(&value), failure)
 }
 
 /// Parses and type-checks `src`; on failure, every syntax error, or else every

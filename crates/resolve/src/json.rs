@@ -672,3 +672,94 @@ fn inferred_json(p: &Program, t: &Inferred) -> Value {
         }),
     }
 }
+
+/// Writes `value` as the reference implementation does (Jackson's default pretty
+/// printer): objects one key per line, indented two spaces per object level, with
+/// ` : ` after keys; arrays on one line, `[ a, b ]`, objects in them opening on the
+/// same line; `{ }` and `[ ]` when empty. Ends with a newline.
+pub fn to_reference_text(value: &Value) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Jackson::default());
+    serde::Serialize::serialize(value, &mut ser).expect("writing JSON to memory cannot fail");
+    let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
+    text.push('\n');
+    text
+}
+
+/// The formatter of [`to_reference_text`].
+#[derive(Default)]
+struct Jackson {
+    /// Object nesting depth (arrays do not indent).
+    depth: usize,
+    /// Whether the innermost open object has a key yet.
+    object_has_key: Vec<bool>,
+}
+
+impl serde_json::ser::Formatter for Jackson {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b" ]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b" " } else { b", " })
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.object_has_key.push(false);
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.object_has_key.pop().unwrap_or(false) {
+            w.write_all(b"\n")?;
+            w.write_all("  ".repeat(self.depth).as_bytes())?;
+            w.write_all(b"}")
+        } else {
+            w.write_all(b" }")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if let Some(has) = self.object_has_key.last_mut() {
+            *has = true;
+        }
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        w.write_all("  ".repeat(self.depth).as_bytes())
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b" : ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_text_layout() {
+        let v = json!({"a": [1, 2], "b": [], "c": {}, "d": [{"e": "x"}], "f": {"g": null}});
+        assert_eq!(
+            to_reference_text(&v),
+            "{\n  \"a\" : [ 1, 2 ],\n  \"b\" : [ ],\n  \"c\" : { },\n  \"d\" : [ {\n    \"e\" : \"x\"\n  } ],\n  \"f\" : {\n    \"g\" : null\n  }\n}\n"
+        );
+    }
+}
