@@ -756,7 +756,7 @@ impl Lowerer {
     /// The literal initialiser of a variable definition, checked against `ty`.
     fn initialiser(&mut self, d: &ast::VarDef, ty: &Type) -> Option<Const> {
         let outer = self.order;
-        self.order = node_span(d).start;
+        self.order = d.syntax().text_range().start().into();
         let c = self.initialiser_inner(d, ty);
         self.order = outer;
         c
@@ -1088,7 +1088,7 @@ impl Lowerer {
 
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
         let outer = self.order;
-        self.order = node_span(s).start;
+        self.order = s.syntax().text_range().start().into();
         self.stmt_inner(s, out);
         self.order = outer;
     }
@@ -1162,7 +1162,7 @@ impl Lowerer {
                 for e in &elifs {
                     // An `elif` is an `IfStmt` of its own in the reference's AST.
                     let outer = self.order;
-                    self.order = node_span(e).start;
+                    self.order = e.syntax().text_range().start().into();
                     let c = self.condition(e.condition(), "IfStmt", node_span(e));
                     self.order = outer;
                     lowered.push((c, self.block(e.block())));
