@@ -11,6 +11,8 @@
 //! - [`report`]: what the pipeline did with each nested function and captured
 //!   variable, and why.
 
+#![warn(missing_docs)]
+
 pub mod auto;
 pub mod boxing;
 pub mod inline;

@@ -35,6 +35,8 @@
 //! Runtime errors print the reference implementation's message on standard output,
 //! the source location on standard error, and exit with the error's code.
 
+#![warn(missing_docs)]
+
 mod func;
 mod runtime;
 

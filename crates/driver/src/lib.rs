@@ -5,6 +5,8 @@
 //! and type-check ([`chocopy_resolve`]) → closure strategy ([`chocopy_closure`]:
 //! inline, box, lift) → WebAssembly ([`chocopy_codegen`]) → run ([`runner`]).
 
+#![warn(missing_docs)]
+
 pub mod diagnostics;
 pub mod runner;
 

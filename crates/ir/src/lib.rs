@@ -19,6 +19,8 @@
 //! Classes live in their own arena ([`ClassId`]); a method is a [`Function`] with
 //! `method_of` set, listed in its class's `methods` (not in `Program::functions`).
 
+#![warn(missing_docs)]
+
 pub mod print;
 pub mod verify;
 pub mod visit;
@@ -237,24 +239,45 @@ pub enum Stmt {
     Expr(Expr),
     /// `t1 = t2 = ... = value`: the value is evaluated first, then stored into the
     /// targets from left to right (manual 2.8.3).
-    Assign { targets: Vec<Place>, value: Expr },
+    Assign {
+        /// Where the value goes, left to right.
+        targets: Vec<Place>,
+        /// The assigned value.
+        value: Expr,
+    },
     /// `if cond: then_ else: else_`
     If {
+        /// A `bool`.
         cond: Expr,
+        /// Run when `cond` holds.
         then_: Vec<Stmt>,
+        /// Run otherwise (empty without `else`; `elif` is a nested `If`).
         else_: Vec<Stmt>,
     },
     /// `while cond: body`
-    While { cond: Expr, body: Vec<Stmt> },
+    While {
+        /// A `bool`, evaluated before each iteration.
+        cond: Expr,
+        /// The loop body.
+        body: Vec<Stmt>,
+    },
     /// `for target in iter: body`: `iter` (a list or string) is evaluated once; before
     /// each iteration its length is read again (manual 2.8.2).
     For {
+        /// The loop variable (a variable or, after boxing, a `Ref` cell).
         target: Place,
+        /// The list or string iterated over.
         iter: Expr,
+        /// The loop body.
         body: Vec<Stmt>,
     },
     /// `return` / `return value`.
-    Return { value: Option<Expr>, span: Span },
+    Return {
+        /// The returned value; `None` returns None.
+        value: Option<Expr>,
+        /// The statement's source range.
+        span: Span,
+    },
 }
 
 /// Something that can be assigned to.

@@ -12,6 +12,8 @@
 //! The analyses work on IR, so they can be recomputed after any pass (the closure
 //! pipeline re-analyses after inlining, as the design notes require).
 
+#![warn(missing_docs)]
+
 pub mod callgraph;
 pub mod captures;
 pub mod json;

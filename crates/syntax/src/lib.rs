@@ -9,6 +9,8 @@
 //!
 //! The language is ChocoPy as defined by its reference manual v2.2 (chapters 3-4).
 
+#![warn(missing_docs)]
+
 pub mod ast;
 mod grammar;
 pub mod lexer;

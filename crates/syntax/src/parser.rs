@@ -15,7 +15,9 @@ pub enum Event {
     /// Start a node of `kind`. `forward_parent` is the index (relative) of a `Start`
     /// event that must be opened before this one (see [`CompletedMarker::precede`]).
     Start {
+        /// The node's kind.
         kind: SyntaxKind,
+        /// Distance to the `Start` of a node that wraps this one, if any.
         forward_parent: Option<u32>,
     },
     /// Finish the innermost open node.

@@ -23,68 +23,125 @@ pub enum SyntaxKind {
     /// Zero-width token: the indentation level decreased by one level.
     DEDENT,
     // ---- literals and names (manual 3.2, 3.4) ----
+    /// An identifier (manual 3.2).
     IDENT,
+    /// An integer literal (manual 3.4.2).
     INT_NUMBER,
     /// A string literal whose contents are an identifier (`IDSTRING` in the manual).
     IDSTRING,
     /// Any other string literal.
     STRING,
     // ---- keywords (manual 3.3) ----
+    /// The keyword `False`.
     FALSE_KW,
+    /// The keyword `None`.
     NONE_KW,
+    /// The keyword `True`.
     TRUE_KW,
+    /// The keyword `and`.
     AND_KW,
+    /// The keyword `as`.
     AS_KW,
+    /// The keyword `assert`.
     ASSERT_KW,
+    /// The keyword `async`.
     ASYNC_KW,
+    /// The keyword `await`.
     AWAIT_KW,
+    /// The keyword `break`.
     BREAK_KW,
+    /// The keyword `class`.
     CLASS_KW,
+    /// The keyword `continue`.
     CONTINUE_KW,
+    /// The keyword `def`.
     DEF_KW,
+    /// The keyword `del`.
     DEL_KW,
+    /// The keyword `elif`.
     ELIF_KW,
+    /// The keyword `else`.
     ELSE_KW,
+    /// The keyword `except`.
     EXCEPT_KW,
+    /// The keyword `finally`.
     FINALLY_KW,
+    /// The keyword `for`.
     FOR_KW,
+    /// The keyword `from`.
     FROM_KW,
+    /// The keyword `global`.
     GLOBAL_KW,
+    /// The keyword `if`.
     IF_KW,
+    /// The keyword `import`.
     IMPORT_KW,
+    /// The keyword `in`.
     IN_KW,
+    /// The keyword `is`.
     IS_KW,
+    /// The keyword `lambda`.
     LAMBDA_KW,
+    /// The keyword `nonlocal`.
     NONLOCAL_KW,
+    /// The keyword `not`.
     NOT_KW,
+    /// The keyword `or`.
     OR_KW,
+    /// The keyword `pass`.
     PASS_KW,
+    /// The keyword `raise`.
     RAISE_KW,
+    /// The keyword `return`.
     RETURN_KW,
+    /// The keyword `try`.
     TRY_KW,
+    /// The keyword `while`.
     WHILE_KW,
+    /// The keyword `with`.
     WITH_KW,
+    /// The keyword `yield`.
     YIELD_KW,
     // ---- operators and delimiters (manual 3.5) ----
+    /// `+`
     PLUS,
+    /// `-`
     MINUS,
+    /// `*`
     STAR,
+    /// `//`
     SLASH2,
+    /// `%`
     PERCENT,
+    /// `<`
     LT,
+    /// `>`
     GT,
+    /// `<=`
     LTEQ,
+    /// `>=`
     GTEQ,
+    /// `==`
     EQ2,
+    /// `!=`
     NEQ,
+    /// `=`
     EQ,
+    /// `(`
     L_PAREN,
+    /// `)`
     R_PAREN,
+    /// `[`
     L_BRACK,
+    /// `]`
     R_BRACK,
+    /// `,`
     COMMA,
+    /// `:`
     COLON,
+    /// `.`
     DOT,
+    /// `->`
     ARROW,
     /// Characters that start no token, and malformed literals.
     ERROR_TOKEN,
@@ -116,10 +173,13 @@ pub enum SyntaxKind {
     NONLOCAL_DECL,
     /// `NEWLINE INDENT ... DEDENT`: a suite of declarations and statements.
     BLOCK,
+    /// An expression evaluated as a statement.
     EXPR_STMT,
     /// `target = target = ... = expr NEWLINE`
     ASSIGN_STMT,
+    /// `pass`
     PASS_STMT,
+    /// `return [expr]`
     RETURN_STMT,
     /// `if expr : block (elif ...)* (else ...)?`
     IF_STMT,
@@ -127,6 +187,7 @@ pub enum SyntaxKind {
     ELIF_CLAUSE,
     /// `else : block`
     ELSE_CLAUSE,
+    /// `while expr : block`
     WHILE_STMT,
     /// `for ID in expr : block`
     FOR_STMT,
