@@ -104,6 +104,20 @@ fn frontend(c: &mut Criterion) {
             chocopy_resolve::check(&parse.tree())
         })
     });
+    // Name resolution and type checking alone, on an already parsed tree.
+    let parsed = chocopy_syntax::parse(&text);
+    g.bench_function("resolve", |b| {
+        b.iter_with_large_drop(|| chocopy_resolve::check(black_box(&parsed.tree())))
+    });
+    // The same without freeing the tree and the IR (timed apart by criterion): what
+    // a compiler that exits right after (or goes on to code generation) pays.
+    g.bench_function("check_without_drop", |b| {
+        b.iter_with_large_drop(|| {
+            let parse = chocopy_syntax::parse(black_box(&text));
+            let ir = chocopy_resolve::check(&parse.tree());
+            (parse, ir)
+        })
+    });
     g.finish();
 }
 

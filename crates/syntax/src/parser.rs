@@ -54,11 +54,14 @@ pub const MAX_DEPTH: u32 = 1000;
 impl<'t> Parser<'t> {
     /// A parser over the non-trivia tokens `kinds` (with their texts, for messages).
     pub fn new(kinds: Vec<SyntaxKind>, texts: Vec<&'t str>) -> Self {
+        // About three events per token (start, token, finish): sized once, as
+        // doubling a vector this large copies it and touches fresh pages each time.
+        let events = Vec::with_capacity(kinds.len() * 3);
         Parser {
             kinds,
             texts,
             pos: 0,
-            events: Vec::new(),
+            events,
             errors: Vec::new(),
             depth: 0,
             muted_at: None,
