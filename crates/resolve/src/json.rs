@@ -80,14 +80,22 @@ pub fn ast_json(
     syntax_errors: &[SyntaxError],
     analysis: Option<Analysis<'_>>,
 ) -> Value {
+    let analysis = if syntax_errors.is_empty() {
+        analysis
+    } else {
+        None
+    };
+    // Reversed, so that the first error of a node is the one kept.
+    let messages = analysis
+        .iter()
+        .flat_map(|a| a.errors.iter().rev())
+        .map(|e| (e.node, e.message.as_str()))
+        .collect();
     let w = Writer {
         lines: Lines::new(text),
-        analysis: if syntax_errors.is_empty() {
-            analysis
-        } else {
-            None
-        },
+        analysis,
         locations: RefCell::new(HashMap::new()),
+        messages,
     };
     let mut program = w.program(file);
     let mut errors: Vec<Value> = syntax_errors
@@ -171,6 +179,8 @@ struct Writer<'a> {
     analysis: Option<Analysis<'a>>,
     /// The location of every keyed node written so far.
     locations: RefCell<HashMap<NodeKey, Value>>,
+    /// The semantic error message of each node in error (the first, as reported).
+    messages: HashMap<NodeKey, &'a str>,
 }
 
 impl Writer<'_> {
@@ -296,8 +306,8 @@ impl Writer<'_> {
         }
         m.insert("location".into(), location);
         if let (Some(a), Some(key)) = (self.analysis, key) {
-            if let Some(e) = a.errors.iter().find(|e| e.node == key) {
-                m.insert("errorMsg".into(), e.message.clone().into());
+            if let Some(message) = self.messages.get(&key) {
+                m.insert("errorMsg".into(), (*message).into());
             }
             if let Some(t) = a.typing.get(&key) {
                 m.insert("inferredType".into(), inferred_json(a.program, t));

@@ -142,6 +142,8 @@ fn run(file: &ast::SourceFile, keep_types: bool) -> (Program, Vec<SemanticError>
         order: 0,
         error_keys: Vec::new(),
         decl_error_keys: Vec::new(),
+        nodes_in_error: HashSet::new(),
+        nodes_in_decl_error: HashSet::new(),
         prog: Program::default(),
         errors: Vec::new(),
         scopes: Vec::new(),
@@ -332,6 +334,9 @@ struct Lowerer {
     error_keys: Vec<u32>,
     /// Where each of `decl_errors` is reported (see `reference_decl_order`).
     decl_error_keys: Vec<DeclSlot>,
+    /// The nodes `errors` and `decl_errors` are at: one error per node.
+    nodes_in_error: HashSet<NodeKey>,
+    nodes_in_decl_error: HashSet<NodeKey>,
     /// Errors of declaration analysis, reported instead of `errors` if any.
     decl_errors: Vec<SemanticError>,
 }
@@ -378,7 +383,7 @@ impl Lowerer {
     /// Only the first error at a node is reported, as the reference does.
     fn error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
         let node = NodeKey::of_span(kind, span);
-        if self.errors.iter().any(|e| e.node == node) {
+        if !self.nodes_in_error.insert(node) {
             return;
         }
         self.error_keys.push(self.order);
@@ -431,7 +436,7 @@ impl Lowerer {
         message: impl Into<String>,
     ) {
         let node = NodeKey::of_span(kind, span);
-        if self.decl_errors.iter().any(|e| e.node == node) {
+        if !self.nodes_in_decl_error.insert(node) {
             return;
         }
         self.decl_error_keys.push(key);
