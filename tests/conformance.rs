@@ -13,16 +13,7 @@ mod common;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn samples(dir: &str) -> Vec<PathBuf> {
-    let d = common::shared().join("conformance/berkeley").join(dir);
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
-        .unwrap_or_else(|e| panic!("{} not found: {e}", d.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    v.sort();
-    v
-}
+use common::conformance_programs as samples;
 
 fn expected(p: &Path, suffix: &str) -> Value {
     let f = format!("{}{suffix}", p.display());

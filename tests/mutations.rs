@@ -133,18 +133,10 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
 }
 
 fn programs() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for dir in ["pa1/sample", "pa2/sample", "pa3/sample"] {
-        let d = common::shared().join("conformance/berkeley").join(dir);
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|e| e == "py") {
-                v.push(p);
-            }
-        }
-    }
-    v.sort();
-    v
+    ["pa1/sample", "pa2/sample", "pa3/sample"]
+        .iter()
+        .flat_map(|dir| common::conformance_programs(dir))
+        .collect()
 }
 
 fn errors_listed(json: &str) -> usize {

@@ -16,14 +16,7 @@ use chocopy_driver::{runner, Options};
 use std::path::{Path, PathBuf};
 
 fn pa3(dir: &str) -> Vec<PathBuf> {
-    let d = common::shared().join("conformance/berkeley/pa3").join(dir);
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
-        .unwrap_or_else(|e| panic!("{} not found: {e}", d.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    v.sort();
-    v
+    common::conformance_programs(&format!("pa3/{dir}"))
 }
 
 fn expected(p: &Path) -> String {

@@ -17,6 +17,19 @@ pub fn shared() -> PathBuf {
     root().join("../shared")
 }
 
+/// The `.py` programs of a folder of the Berkeley conformance suite
+/// (`shared/conformance/berkeley/DIR`), sorted by name.
+pub fn conformance_programs(dir: &str) -> Vec<PathBuf> {
+    let d = shared().join("conformance/berkeley").join(dir);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
+        .unwrap_or_else(|e| panic!("{} not found: {e}", d.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    v.sort();
+    v
+}
+
 /// The seed examples of the design notes that are in the compiled subset.
 pub const SEED_PROGRAMS: &[&str] = &[
     "capture_read.py",

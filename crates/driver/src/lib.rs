@@ -136,24 +136,27 @@ pub fn load(path: &str) -> Result<Source, Failure> {
     }
 }
 
-fn render_syntax_errors(src: &Source, errors: &[chocopy_syntax::SyntaxError]) -> Failure {
+/// Renders errors given as (byte range, message, label) against `src`.
+fn render_errors<'e>(
+    src: &Source,
+    errors: impl Iterator<Item = (&'e std::ops::Range<usize>, &'e String, &'e String)>,
+) -> Failure {
     let ds: Vec<Diagnostic> = errors
-        .iter()
-        .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), e.label.clone()))
+        .map(|(range, message, label)| {
+            Diagnostic::error(range.clone(), message.clone(), label.clone())
+        })
         .collect();
     Failure {
         rendered: diagnostics::render(&src.name, &src.text, &ds),
     }
 }
 
+fn render_syntax_errors(src: &Source, errors: &[chocopy_syntax::SyntaxError]) -> Failure {
+    render_errors(src, errors.iter().map(|e| (&e.range, &e.message, &e.label)))
+}
+
 fn render_semantic_errors(src: &Source, errors: &[chocopy_resolve::SemanticError]) -> Failure {
-    let ds: Vec<Diagnostic> = errors
-        .iter()
-        .map(|e| Diagnostic::error(e.range.clone(), e.message.clone(), e.label.clone()))
-        .collect();
-    Failure {
-        rendered: diagnostics::render(&src.name, &src.text, &ds),
-    }
+    render_errors(src, errors.iter().map(|e| (&e.range, &e.message, &e.label)))
 }
 
 /// The JSON AST of `src` in the reference implementation's format: untyped

@@ -367,12 +367,8 @@ impl Writer<'_> {
 
     fn identifier(&self, t: Option<SyntaxToken>) -> Value {
         let Some(t) = t else { return Value::Null };
-        let loc = json!([
-            self.start(&t).0,
-            self.start(&t).1,
-            self.end(&t).0,
-            self.end(&t).1
-        ]);
+        let ((l, c), (el, ec)) = (self.start(&t), self.end(&t));
+        let loc = json!([l, c, el, ec]);
         let key = NodeKey::new("Identifier", t.text_range());
         let mut m = self.node("Identifier", loc, Some(key));
         m.insert("name".into(), t.text().into());
