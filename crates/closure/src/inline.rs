@@ -525,10 +525,17 @@ impl Inliner<'_> {
                 continue;
             }
             // An argument variable nobody can change while the body runs stands for
-            // the parameter itself.
+            // the parameter itself, if it has exactly the parameter's type (an `int`
+            // passed for an `object` parameter is boxed by the store into the
+            // parameter; reading the argument variable instead would not box it).
             if let ExprKind::Var(v) = arg.kind {
                 let unchanging = self.temps.contains(&v) || self.stable.contains(&v);
-                if unchanging && !assigned_in_g.contains(&param) && !assigned_in_g.contains(&v) {
+                let same_type = self.p.vars[v].ty == self.p.vars[param].ty;
+                if unchanging
+                    && same_type
+                    && !assigned_in_g.contains(&param)
+                    && !assigned_in_g.contains(&v)
+                {
                     vmap.insert(param, v);
                     continue;
                 }
@@ -593,12 +600,17 @@ impl Inliner<'_> {
         if let Some(d) = ctx.done {
             out.push(assign(d, Expr::constant(Const::Bool(false), span)));
         }
-        // A single return at the end: its expression is the result itself.
+        // A single return at the end: its expression is the result itself, if it has
+        // exactly the return type (a narrower value is boxed by the store into the
+        // result variable).
         if let Some(r) = result {
             let assigned_once =
                 visit::assigned_vars(&lowered).contains(&r) && count_assignments(&lowered, r) == 1;
             if let Some(Stmt::Assign { targets, value }) = lowered.last() {
-                if assigned_once && matches!(targets.as_slice(), [Place::Var(v)] if *v == r) {
+                if assigned_once
+                    && value.ty == callee.ret
+                    && matches!(targets.as_slice(), [Place::Var(v)] if *v == r)
+                {
                     let value = value.clone();
                     lowered.pop();
                     out.extend(lowered);
