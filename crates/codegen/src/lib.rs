@@ -3,7 +3,9 @@
 //! The module is a WASI preview1 command (design notes, "Target and runtime"): it
 //! imports only `wasi_snapshot_preview1` functions (`fd_write`, `fd_read`,
 //! `proc_exit`), exports `_start` and `memory`, and so runs under our driver,
-//! `wasmtime run` and Node's `node:wasi` alike.
+//! `wasmtime run` and Node's `node:wasi` alike. It also exports [`FLUSH_EXPORT`], which
+//! writes out the buffered standard output: a host that stops a program (time or
+//! instruction limit, stack exhaustion) calls it so that what was printed is not lost.
 //!
 //! Values: `int` is an `i32` (two's complement, wrapping), `bool` an `i32` 0/1, every
 //! other value an `i32` pointer into linear memory with `None` = 0. Every heap value
@@ -246,6 +248,10 @@ pub(crate) enum Rt {
     Input,
     ObjectInit,
 }
+
+/// The name of the exported function `() -> ()` that writes the buffered standard
+/// output (the runtime's `flush`).
+pub const FLUSH_EXPORT: &str = "chocopy_flush";
 
 /// Number of imported functions (they come first in the index space).
 const N_IMPORTS: u32 = 3;
@@ -555,6 +561,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     let mut exports = ExportSection::new();
     exports.export("memory", ExportKind::Memory, 0);
     exports.export("_start", ExportKind::Func, start_index);
+    exports.export(FLUSH_EXPORT, ExportKind::Func, Rt::Flush as u32);
     if opts.stats {
         let n_globals = G::Count as u32 + p.globals.len() as u32;
         globals.global(

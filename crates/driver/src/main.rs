@@ -26,6 +26,8 @@ enum Command {
     Run {
         #[command(flatten)]
         common: Common,
+        #[command(flatten)]
+        limits: Limits,
     },
     /// Compile FILE to a WASI command module.
     Build {
@@ -67,6 +69,27 @@ struct Common {
     memory_limit: u64,
 }
 
+/// Limits of a run: past one, the program stops with a message on stderr naming the
+/// limit and exit code 124 (time) or 125 (fuel).
+#[derive(Args)]
+struct Limits {
+    /// Stop the program after SECONDS of wall time (exit code 124).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    timeout: Option<std::time::Duration>,
+    /// Stop the program after N executed WebAssembly instructions, deterministically
+    /// (exit code 125).
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+}
+
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("`{s}` is not a valid number of seconds"))
+}
+
 impl Common {
     fn options(&self) -> Options {
         let mut o = Options {
@@ -97,7 +120,7 @@ fn main() -> ExitCode {
 }
 
 fn real_main(cli: Cli) -> ExitCode {
-    let (Command::Run { common } | Command::Build { common, .. } | Command::Check { common }) =
+    let (Command::Run { common, .. } | Command::Build { common, .. } | Command::Check { common }) =
         &cli.command;
     let src: Source = match chocopy_driver::load(&common.file) {
         Ok(s) => s,
@@ -146,24 +169,29 @@ fn real_main(cli: Cli) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Run { .. } => {
+        Command::Run { limits, .. } => {
             let compiled = match chocopy_driver::compile(&src, &opts) {
                 Ok(c) => c,
                 Err(f) => return fail(&f.rendered),
+            };
+            let cfg = runner::RunConfig {
+                fuel: limits.fuel,
+                timeout: limits.timeout,
+                ..runner::RunConfig::default()
             };
             let result = runner::run(
                 &compiled.wasm,
                 Box::new(std::io::stdin()),
                 Box::new(std::io::BufWriter::new(std::io::stdout())),
                 Box::new(std::io::stderr()),
-                &runner::RunConfig::default(),
+                &cfg,
             );
             match result {
                 Ok(outcome) => ExitCode::from(outcome.exit_code.clamp(0, 255) as u8),
                 Err(e) => {
                     let _ = std::io::stdout().flush();
                     eprintln!("error: {e}");
-                    ExitCode::from(runner::TRAP_EXIT_CODE as u8)
+                    ExitCode::from(e.exit_code() as u8)
                 }
             }
         }

@@ -2,15 +2,31 @@
 //! WASI functions our modules import: `fd_write` (stdout, stderr), `fd_read` (stdin)
 //! and `proc_exit`. Optional fuel metering counts executed WebAssembly instructions
 //! deterministically (wasmtime charges one unit of fuel per operator).
+//!
+//! Two limits stop programs that never end (what a playground and a REPL need):
+//! - a *fuel* limit ([`RunConfig::fuel`]): at most that many executed instructions,
+//!   deterministic, the same on every machine ([`RunError::OutOfFuel`]);
+//! - a *wall-time* limit ([`RunConfig::timeout`]), by wasmtime's epoch interruption: a
+//!   timer thread advances the engine's epoch once the time is up, and the code
+//!   compiled with epoch checks (at function entries and loop back-edges) traps at its
+//!   next check ([`RunError::Timeout`]). Not deterministic: where the program stops
+//!   depends on the machine.
 
 use std::io::{Read, Write};
+use std::time::Duration;
 use wasmtime::{Caller, Config, Engine, Extern, Linker, Module, Store, Trap};
 
 /// How to run a module.
 #[derive(Debug, Clone, Default)]
 pub struct RunConfig {
-    /// Count executed instructions with wasmtime fuel.
+    /// Count executed instructions with wasmtime fuel ([`Outcome::fuel`]).
     pub count_fuel: bool,
+    /// Stop the program after this many executed instructions (wasmtime fuel units,
+    /// one per WebAssembly operator); `None`: no limit. Implies counting.
+    pub fuel: Option<u64>,
+    /// Stop the program after this much wall time (epoch interruption); `None`: no
+    /// limit.
+    pub timeout: Option<Duration>,
 }
 
 /// How a run ended.
@@ -32,6 +48,23 @@ pub enum RunError {
     /// A WebAssembly trap that is not a ChocoPy error, e.g. stack exhaustion by deep
     /// recursion.
     Trap(String),
+    /// The program executed more instructions than [`RunConfig::fuel`] allows (the
+    /// limit, in fuel units).
+    OutOfFuel(u64),
+    /// The program ran longer than [`RunConfig::timeout`] (the limit).
+    Timeout(Duration),
+}
+
+impl RunError {
+    /// The process exit code `chocopy run` ends with after this error:
+    /// [`TIMEOUT_EXIT_CODE`], [`FUEL_EXIT_CODE`], or [`TRAP_EXIT_CODE`] for the rest.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RunError::Timeout(_) => TIMEOUT_EXIT_CODE,
+            RunError::OutOfFuel(_) => FUEL_EXIT_CODE,
+            RunError::Module(_) | RunError::Trap(_) => TRAP_EXIT_CODE,
+        }
+    }
 }
 
 impl std::fmt::Display for RunError {
@@ -39,12 +72,30 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::Module(m) => write!(f, "cannot load the module: {m}"),
             RunError::Trap(m) => write!(f, "{m}"),
+            RunError::OutOfFuel(n) => write!(
+                f,
+                "fuel limit exceeded: the program executed more than {n} instructions (--fuel {n})"
+            ),
+            RunError::Timeout(d) => write!(
+                f,
+                "time limit exceeded: the program ran longer than {} s (--timeout {})",
+                d.as_secs_f64(),
+                d.as_secs_f64()
+            ),
         }
     }
 }
 
-/// The exit code of a run that ended in a [`RunError`].
+/// The exit code of a run that ended in a trap that is no ChocoPy error (runaway
+/// recursion) or in a module that would not load (a compiler bug).
 pub const TRAP_EXIT_CODE: i32 = 70;
+
+/// The exit code of a run stopped by its wall-time limit ([`RunConfig::timeout`]):
+/// 124, as GNU `timeout` exits.
+pub const TIMEOUT_EXIT_CODE: i32 = 124;
+
+/// The exit code of a run stopped by its instruction limit ([`RunConfig::fuel`]).
+pub const FUEL_EXIT_CODE: i32 = 125;
 
 #[derive(Debug)]
 struct Exit(i32);
@@ -141,7 +192,7 @@ pub struct Loaded {
     engine: Engine,
     module: Module,
     linker: Linker<Host>,
-    count_fuel: bool,
+    cfg: RunConfig,
 }
 
 impl Loaded {
@@ -163,7 +214,8 @@ impl Loaded {
 
 fn load(wasm: &[u8], cfg: &RunConfig) -> Result<Loaded, RunError> {
     let mut config = Config::new();
-    config.consume_fuel(cfg.count_fuel);
+    config.consume_fuel(cfg.count_fuel || cfg.fuel.is_some());
+    config.epoch_interruption(cfg.timeout.is_some());
     config.max_wasm_stack(MAX_WASM_STACK);
     // Never used (no async support compiled in), but checked to be at least as large.
     config.async_stack_size(MAX_WASM_STACK + (1 << 20));
@@ -252,8 +304,42 @@ fn load(wasm: &[u8], cfg: &RunConfig) -> Result<Loaded, RunError> {
         engine,
         module,
         linker,
-        count_fuel: cfg.count_fuel,
+        cfg: cfg.clone(),
     })
+}
+
+/// Advances `engine`'s epoch once `after` has passed, unless dropped first: the
+/// wall-time limit of one run.
+struct Alarm {
+    cancel: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Alarm {
+    fn start(engine: &Engine, after: Duration) -> Alarm {
+        let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
+        let engine = engine.clone();
+        let thread = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = cancelled.recv_timeout(after)
+            {
+                engine.increment_epoch();
+            }
+        });
+        Alarm {
+            cancel: Some(cancel),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Alarm {
+    fn drop(&mut self) {
+        // Dropping the sender wakes the timer thread, which then ends at once.
+        drop(self.cancel.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 fn execute(
@@ -266,7 +352,7 @@ fn execute(
         engine,
         module,
         linker,
-        count_fuel,
+        cfg,
     } = loaded;
     let mut store = Store::new(
         engine,
@@ -276,10 +362,16 @@ fn execute(
             stderr,
         },
     );
-    if *count_fuel {
+    let count_fuel = cfg.count_fuel || cfg.fuel.is_some();
+    let initial_fuel = cfg.fuel.unwrap_or(u64::MAX);
+    if count_fuel {
         store
-            .set_fuel(u64::MAX)
+            .set_fuel(initial_fuel)
             .map_err(|e| RunError::Module(e.to_string()))?;
+    }
+    if cfg.timeout.is_some() {
+        // Trap at the first epoch check after the alarm advances the epoch.
+        store.set_epoch_deadline(1);
     }
     let instance = linker
         .instantiate(&mut store, module)
@@ -291,8 +383,26 @@ fn execute(
         let limit = mem.ty(&store).maximum().unwrap_or(1 << 16) << 16;
         advise_huge_pages(mem.data_ptr(&store), limit as usize);
     }
+    let alarm = cfg.timeout.map(|t| Alarm::start(engine, t));
     let result = start.call(&mut store, ());
-    let fuel = count_fuel.then(|| u64::MAX - store.get_fuel().unwrap_or(u64::MAX));
+    drop(alarm);
+    let fuel = count_fuel.then(|| initial_fuel - store.get_fuel().unwrap_or(initial_fuel));
+    if result.is_err() {
+        // A program stopped by a limit or a trap may have output in its buffer: write
+        // it (with the limits lifted; a program that exited has flushed already and
+        // its buffer is empty).
+        if count_fuel {
+            let _ = store.set_fuel(u64::MAX);
+        }
+        if cfg.timeout.is_some() {
+            store.set_epoch_deadline(1 << 32);
+        }
+        if let Ok(flush) =
+            instance.get_typed_func::<(), ()>(&mut store, chocopy_codegen::FLUSH_EXPORT)
+        {
+            let _ = flush.call(&mut store, ());
+        }
+    }
     // Exported i32 globals (the instrumentation of `chocopy_codegen::Options::stats`).
     let mut globals = Vec::new();
     for export in module.exports() {
@@ -319,6 +429,12 @@ fn execute(
                 });
             }
             let msg = match e.downcast_ref::<Trap>() {
+                Some(Trap::OutOfFuel) => {
+                    return Err(RunError::OutOfFuel(initial_fuel));
+                }
+                Some(Trap::Interrupt) => {
+                    return Err(RunError::Timeout(cfg.timeout.unwrap_or_default()));
+                }
                 Some(Trap::StackOverflow) => {
                     "RecursionError: maximum recursion depth exceeded (WebAssembly stack exhausted)"
                         .to_string()

@@ -131,6 +131,62 @@ fn stack_exhaustion_is_a_clear_error_not_a_panic() {
 }
 
 #[test]
+fn stack_exhaustion_keeps_the_output_printed_before_it() {
+    let o = chocopy(&["run", &input("deep_recursion_after_output.py")]);
+    assert_eq!(o.status.code(), Some(70));
+    assert_eq!(stdout(&o), "started\n");
+    assert!(stderr(&o).contains("recursion"), "{}", stderr(&o));
+}
+
+#[test]
+fn timeout_stops_an_endless_loop_after_about_its_time() {
+    let t = std::time::Instant::now();
+    let o = chocopy(&["run", "--timeout", "1", &input("endless_loop.py")]);
+    let took = t.elapsed();
+    assert_eq!(o.status.code(), Some(124), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "started\n", "the output before the limit is kept");
+    assert!(
+        stderr(&o).contains("time limit exceeded") && stderr(&o).contains("--timeout 1"),
+        "{}",
+        stderr(&o)
+    );
+    // Compilation included; not a timing assertion on the program, only that the
+    // limit stopped it (without it the loop never ends).
+    assert!(took.as_secs_f64() >= 1.0, "stopped early: {took:?}");
+}
+
+#[test]
+fn fuel_stops_an_endless_loop_deterministically() {
+    let runs: Vec<Output> = (0..2)
+        .map(|_| chocopy(&["run", "--fuel", "100000", &input("endless_loop.py")]))
+        .collect();
+    for o in &runs {
+        assert_eq!(o.status.code(), Some(125), "{}", stderr(o));
+        assert_eq!(stdout(o), "started\n");
+        assert!(
+            stderr(o).contains("fuel limit exceeded") && stderr(o).contains("100000"),
+            "{}",
+            stderr(o)
+        );
+    }
+    assert_eq!(runs[0].stderr, runs[1].stderr);
+}
+
+#[test]
+fn fuel_enough_for_the_program_changes_nothing() {
+    let o = chocopy(&[
+        "run",
+        "--fuel",
+        "100000000",
+        "--timeout",
+        "60",
+        "../../../shared/examples/seed/nonlocal_shared.py",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "36\n");
+}
+
+#[test]
 fn check_accepts_a_valid_program_silently() {
     let o = chocopy(&["check", "../../../shared/examples/seed/nonlocal_shared.py"]);
     assert_eq!(o.status.code(), Some(0));
@@ -198,6 +254,13 @@ fn bad_option_values_are_rejected() {
         "{}",
         stderr(&o)
     );
+    let o = chocopy(&["run", "--timeout", "soon", "x.py"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a number of seconds"), "{}", stderr(&o));
+    let o = chocopy(&["run", "--timeout", "-1", "x.py"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = chocopy(&["run", "--fuel", "lots", "x.py"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 /// Writes a generated program to the tests' scratch directory.

@@ -1,0 +1,5 @@
+def f(n: int) -> int:
+    return f(n + 1) + 1
+
+print("started")
+f(0)

@@ -1,0 +1,4 @@
+x: int = 0
+print("started")
+while True:
+    x = x + 1
