@@ -77,7 +77,9 @@ fn fold(e: &mut Expr) {
         return;
     }
     // `True and x` is x; `False or x` is x; a conditional on a constant is a branch
-    // (unless the branch would need boxing to take the conditional's type).
+    // of exactly its type (a narrower branch, `[]` for a `[int]` or a subclass for
+    // its superclass, would change the type of the expression its parent sees; an
+    // `int` branch of an `object` conditional would also need boxing).
     let kind = std::mem::replace(&mut e.kind, ExprKind::Const(Const::None));
     e.kind = match kind {
         ExprKind::Binary(BinOp::And, a, b) if a.kind == ExprKind::Const(Const::Bool(true)) => {
@@ -92,7 +94,7 @@ fn fold(e: &mut Expr) {
             } else {
                 &b
             };
-            if taken.ty == e.ty || (taken.ty.is_reference() && e.ty.is_reference()) {
+            if taken.ty == e.ty {
                 taken.kind.clone()
             } else {
                 ExprKind::IfExpr(c, a, b)
