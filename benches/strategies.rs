@@ -80,7 +80,14 @@ fn measure(src: &Source, s: Strategy, runs: usize) -> (Measure, Vec<u8>) {
         .wasm;
     opts.codegen.stats = true;
     let instrumented = chocopy_driver::compile(src, &opts).unwrap().wasm;
-    let counting = Loaded::new(&wasm, &RunConfig { count_fuel: true, ..RunConfig::default() }).unwrap();
+    let counting = Loaded::new(
+        &wasm,
+        &RunConfig {
+            count_fuel: true,
+            ..RunConfig::default()
+        },
+    )
+    .unwrap();
     let (output, outcome) = run_once(&counting);
     let stats = Loaded::new(&instrumented, &RunConfig::default()).unwrap();
     let (_, st) = run_once(&stats);
@@ -108,7 +115,14 @@ fn fuel_and_size(src: &Source, opts: &Options) -> (u64, u64) {
     let wasm = chocopy_driver::compile(src, opts)
         .expect("benchmark programs compile")
         .wasm;
-    let counting = Loaded::new(&wasm, &RunConfig { count_fuel: true, ..RunConfig::default() }).unwrap();
+    let counting = Loaded::new(
+        &wasm,
+        &RunConfig {
+            count_fuel: true,
+            ..RunConfig::default()
+        },
+    )
+    .unwrap();
     let (_, outcome) = run_once(&counting);
     (outcome.fuel.unwrap_or(0), wasm.len() as u64)
 }

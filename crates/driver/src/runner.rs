@@ -320,8 +320,7 @@ impl Alarm {
         let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
         let engine = engine.clone();
         let thread = std::thread::spawn(move || {
-            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = cancelled.recv_timeout(after)
-            {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = cancelled.recv_timeout(after) {
                 engine.increment_epoch();
             }
         });

@@ -144,7 +144,11 @@ fn timeout_stops_an_endless_loop_after_about_its_time() {
     let o = chocopy(&["run", "--timeout", "1", &input("endless_loop.py")]);
     let took = t.elapsed();
     assert_eq!(o.status.code(), Some(124), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "started\n", "the output before the limit is kept");
+    assert_eq!(
+        stdout(&o),
+        "started\n",
+        "the output before the limit is kept"
+    );
     assert!(
         stderr(&o).contains("time limit exceeded") && stderr(&o).contains("--timeout 1"),
         "{}",
@@ -256,7 +260,11 @@ fn bad_option_values_are_rejected() {
     );
     let o = chocopy(&["run", "--timeout", "soon", "x.py"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not a number of seconds"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a number of seconds"),
+        "{}",
+        stderr(&o)
+    );
     let o = chocopy(&["run", "--timeout", "-1", "x.py"]);
     assert_eq!(o.status.code(), Some(2));
     let o = chocopy(&["run", "--fuel", "lots", "x.py"]);
