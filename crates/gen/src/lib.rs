@@ -21,6 +21,7 @@
 pub mod ast;
 pub mod diff;
 pub mod generate;
+pub mod mutate;
 pub mod python;
 pub mod reduce;
 pub mod reference;

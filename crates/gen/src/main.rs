@@ -49,6 +49,9 @@ struct Cli {
     /// With --reference: token-level mutants of the generated programs.
     #[arg(long)]
     mutated: bool,
+    /// With --reference: compare these files instead of generated programs.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    files: Vec<std::path::PathBuf>,
     /// Write each failing (reduced) program into this directory.
     #[arg(long, value_name = "DIR")]
     save: Option<std::path::PathBuf>,
@@ -236,7 +239,9 @@ fn main() {
         print!("{}", print_program(&p, mode, layout));
         return;
     }
-    let code = if cli.reference {
+    let code = if cli.reference && !cli.files.is_empty() {
+        reference::files(&cli.files)
+    } else if cli.reference {
         reference::main(cli.seed, cli.count, cli.mutated, cli.save.as_deref())
     } else {
         differential(&cli)

@@ -110,7 +110,10 @@ pub fn ast_json(
         .map(|e| {
             json!({
                 "kind": "CompilerError",
-                "location": w.error_location(&e.range),
+                "location": match e.location {
+                    Some(l) => json!(l),
+                    None => w.error_location(&e.range),
+                },
                 "message": e.message,
                 "syntax": true,
             })

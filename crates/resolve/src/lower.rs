@@ -176,70 +176,72 @@ fn sorted(errors: Vec<SemanticError>, keys: &[u32]) -> Vec<SemanticError> {
     keyed.into_iter().map(|(_, e)| e).collect()
 }
 
+/// An error reported after others of the same statement: node kind, span, message.
+type LateError = (&'static str, Span, String);
+
 /// Where a declaration error is reported: the start of its identifier or type
 /// annotation, and whether it is a missing-return error (reported at the function
 /// name, which other checks also visit).
 type DeclSlot = (u32, bool);
 
 /// The order in which the reference's declaration analysis visits the identifiers
-/// and type annotations where its errors are reported, as observed in its outputs:
-/// first every top-level name and superclass; then, class by class, member names and
-/// method parameter names; then the annotations of global variables and attributes;
-/// then every function and method in source order, each with its parameters,
-/// return annotation and local declarations, its missing return, and then its
-/// nested functions. Lowering finds these errors in another order; they are sorted
-/// by this one.
+/// and type annotations where its errors are reported, as observed with
+/// `chocopy-ref` itself (crates/resolve/test_data/errors/order_*.py):
+/// 1. every top-level name (and a class's superclass) in source order;
+/// 2. class by class, each member in order: an attribute's name; a method's
+///    parameters, its local declarations and its nested functions, recursively,
+///    then its name (a duplicate method is not analysed further; the others are
+///    checked against the superclasses after their bodies);
+/// 3. every top-level function in source order: its parameters, its local
+///    declarations, then its nested functions, recursively;
+/// 4. every type annotation of the program, in source order;
+/// 5. every missing return, nested functions before the function enclosing them,
+///    in source order.
+///
+/// Lowering finds these errors in another order; they are sorted by this one.
 fn reference_decl_order(file: &ast::SourceFile) -> HashMap<DeclSlot, u32> {
     fn tok(t: Option<SyntaxToken>) -> Option<u32> {
         t.map(|t| t.text_range().start().into())
     }
-    fn annotations(t: Option<ast::TypeAnn>, out: &mut Vec<Option<u32>>) {
-        match t {
-            Some(ast::TypeAnn::Name(n)) => out.push(Some(n.syntax().text_range().start().into())),
-            Some(ast::TypeAnn::List(l)) => annotations(l.elem(), out),
-            None => {}
-        }
-    }
     fn items(b: Option<ast::Block>) -> Vec<ast::Item> {
         b.map(|b| b.items().collect()).unwrap_or_default()
     }
-    fn function(f: &ast::FuncDef, out: &mut Vec<Option<u32>>, all_paths: &mut Vec<(usize, u32)>) {
+    /// Parameters, local declarations and nested functions of `f` (step 2 and 3).
+    fn function(f: &ast::FuncDef, out: &mut Vec<Option<u32>>) {
         for p in f
             .param_list()
             .into_iter()
             .flat_map(|l| l.params().collect::<Vec<_>>())
         {
-            annotations(p.ty(), out);
             out.push(tok(p.name()));
         }
-        annotations(f.ret_type().and_then(|r| r.ty()), out);
         let body = items(f.body());
         for item in &body {
             match item {
-                ast::Item::VarDef(d) => {
-                    let tv = d.typed_var();
-                    out.push(tok(tv.as_ref().and_then(|t| t.name())));
-                    annotations(tv.and_then(|t| t.ty()), out);
-                }
+                ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
                 ast::Item::FuncDef(g) => out.push(tok(g.name())),
                 ast::Item::GlobalDecl(g) => out.push(tok(g.name())),
                 ast::Item::NonlocalDecl(n) => out.push(tok(n.name())),
                 _ => {}
             }
         }
-        if let Some(name) = tok(f.name()) {
-            all_paths.push((out.len(), name));
-            out.push(None);
-        }
         for item in &body {
             if let ast::Item::FuncDef(g) = item {
-                function(g, out, all_paths);
+                function(g, out);
             }
         }
     }
+    /// Missing returns of `f`'s nested functions, then of `f` (step 5).
+    fn returns(f: &ast::FuncDef, all_paths: &mut Vec<u32>) {
+        for item in items(f.body()) {
+            if let ast::Item::FuncDef(g) = item {
+                returns(&g, all_paths);
+            }
+        }
+        all_paths.extend(tok(f.name()));
+    }
     let top: Vec<ast::Item> = file.items().collect();
     let mut out: Vec<Option<u32>> = Vec::new();
-    let mut all_paths = Vec::new();
     for item in &top {
         match item {
             ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
@@ -251,51 +253,39 @@ fn reference_decl_order(file: &ast::SourceFile) -> HashMap<DeclSlot, u32> {
             _ => {}
         }
     }
-    let classes: Vec<&ast::ClassDef> = top
-        .iter()
-        .filter_map(|i| match i {
-            ast::Item::ClassDef(c) => Some(c),
-            _ => None,
-        })
-        .collect();
-    for c in &classes {
-        for member in items(c.body()) {
-            match member {
-                ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
-                ast::Item::FuncDef(f) => {
-                    out.push(tok(f.name()));
-                    for p in f
-                        .param_list()
-                        .into_iter()
-                        .flat_map(|l| l.params().collect::<Vec<_>>())
-                    {
-                        out.push(tok(p.name()));
+    for item in &top {
+        if let ast::Item::ClassDef(c) = item {
+            for member in items(c.body()) {
+                match member {
+                    ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
+                    ast::Item::FuncDef(f) => {
+                        // A method's own errors come after those of its body.
+                        function(&f, &mut out);
+                        out.push(tok(f.name()));
                     }
+                    _ => {}
                 }
-                _ => {}
             }
         }
     }
     for item in &top {
-        match item {
-            ast::Item::VarDef(d) => annotations(d.typed_var().and_then(|t| t.ty()), &mut out),
-            ast::Item::ClassDef(c) => {
-                for member in items(c.body()) {
-                    if let ast::Item::VarDef(d) = member {
-                        annotations(d.typed_var().and_then(|t| t.ty()), &mut out);
-                    }
-                }
-            }
-            _ => {}
+        if let ast::Item::FuncDef(f) = item {
+            function(f, &mut out);
         }
     }
+    for node in file.syntax().descendants() {
+        if node.kind() == SyntaxKind::NAME_TYPE {
+            out.push(Some(node.text_range().start().into()));
+        }
+    }
+    let mut all_paths = Vec::new();
     for item in &top {
         match item {
-            ast::Item::FuncDef(f) => function(f, &mut out, &mut all_paths),
+            ast::Item::FuncDef(f) => returns(f, &mut all_paths),
             ast::Item::ClassDef(c) => {
                 for member in items(c.body()) {
                     if let ast::Item::FuncDef(f) = member {
-                        function(&f, &mut out, &mut all_paths);
+                        returns(&f, &mut all_paths);
                     }
                 }
             }
@@ -308,8 +298,9 @@ fn reference_decl_order(file: &ast::SourceFile) -> HashMap<DeclSlot, u32> {
             order.entry((*at, false)).or_insert(seq as u32);
         }
     }
-    for (seq, at) in all_paths {
-        order.entry((at, true)).or_insert(seq as u32);
+    let base = out.len();
+    for (seq, at) in all_paths.into_iter().enumerate() {
+        order.entry((at, true)).or_insert((base + seq) as u32);
     }
     order
 }
@@ -679,6 +670,9 @@ impl Lowerer {
                     }
                     if inherited_attrs.contains_key(&name) || inherited_methods.contains_key(&name)
                     {
+                        // Not a member of the class after all: a later member of
+                        // the same name is no duplicate (as in the reference).
+                        own.remove(&name);
                         self.decl_error(
                             "Identifier",
                             span,
@@ -694,37 +688,44 @@ impl Lowerer {
                     let Some(tok) = f.name() else { continue };
                     let name = tok.text().to_string();
                     let span = token_span(&tok);
+                    // As the reference: a duplicate method is not analysed at all;
+                    // any other is analysed (its body included), then checked
+                    // against the superclasses, and becomes a member only if it
+                    // passes.
+                    if own.contains(&name) {
+                        self.decl_error(
+                            "Identifier",
+                            span,
+                            format!("Duplicate declaration of identifier in same scope: {name}"),
+                        );
+                        continue;
+                    }
                     let Some(id) = self.declare_function(f, None, Some(c)) else {
                         continue;
                     };
                     let (params, ret) = self.signature(id);
-                    if params.first() != Some(&Type::Class(c)) {
-                        self.decl_error(
-                            "Identifier", span,
-                            format!("First parameter of the following method must be of the enclosing class: {name}"),
-                        );
-                    }
-                    if !self.claim_member(&mut own, &name, span) {
-                        continue;
-                    }
-                    if inherited_attrs.contains_key(&name) {
-                        self.decl_error(
-                            "Identifier",
-                            span,
-                            format!("Cannot re-define attribute: {name}"),
-                        );
-                        continue;
-                    }
-                    if let Some((iparams, iret)) = inherited_methods.get(&name) {
-                        let same = iparams.len() == params.len()
+                    let overridden = inherited_methods.get(&name).is_some_and(|(iparams, iret)| {
+                        !(iparams.len() == params.len()
                             && iparams[1..] == params[1..]
-                            && *iret == ret;
-                        if !same {
-                            self.decl_error(
-                                "Identifier",
-                                span,
-                                format!("Method overridden with different type signature: {name}"),
-                            );
+                            && *iret == ret)
+                    });
+                    let error = if inherited_attrs.contains_key(&name) {
+                        Some(format!("Cannot re-define attribute: {name}"))
+                    } else if overridden {
+                        Some(format!(
+                            "Method overridden with different type signature: {name}"
+                        ))
+                    } else if params.first() != Some(&Type::Class(c)) {
+                        Some(format!(
+                            "First parameter of the following method must be of the enclosing class: {name}"
+                        ))
+                    } else {
+                        None
+                    };
+                    match error {
+                        Some(msg) => self.decl_error("Identifier", span, msg),
+                        None => {
+                            own.insert(name);
                         }
                     }
                     self.prog.classes[c].methods.push(id);
@@ -998,49 +999,70 @@ impl Lowerer {
     /// `Err(Some(v))`: `v` is visible but not assignable here; `Err(None)`: not a
     /// variable. The error is reported.
     fn assigned_var(&mut self, tok: &SyntaxToken, span: Span) -> Result<VarId, Option<VarId>> {
+        let (v, late) = self.assigned_var_late(tok, span);
+        if let Some(e) = late {
+            self.late_error(e);
+        }
+        v
+    }
+
+    /// [`Self::assigned_var`], with the error of a variable not assignable in this
+    /// scope returned instead of reported (an assignment reports it after checking
+    /// the value's type, as the reference does).
+    fn assigned_var_late(
+        &mut self,
+        tok: &SyntaxToken,
+        span: Span,
+    ) -> (Result<VarId, Option<VarId>>, Option<LateError>) {
         let name = tok.text();
         match self.lookup(name) {
             Some(Binding::Var(v)) => {
                 let in_function = self.current().func.is_some();
                 if in_function && !self.current().assignable.contains(&v) {
-                    self.error(
-                        "Identifier",
-                        span,
-                        format!("Cannot assign to variable that is not explicitly declared in this scope: {name}"),
+                    let msg = format!(
+                        "Cannot assign to variable that is not explicitly declared in this scope: {name}"
                     );
-                    return Err(Some(v));
+                    return (Err(Some(v)), Some(("Identifier", span, msg)));
                 }
-                Ok(v)
+                (Ok(v), None)
             }
             _ => {
                 self.error("Identifier", span, format!("Not a variable: {name}"));
-                Err(None)
+                (Err(None), None)
             }
         }
+    }
+
+    fn late_error(&mut self, (kind, span, msg): LateError) {
+        self.error(kind, span, msg);
     }
 
     /// An assignment target: the place (`None` after an error) and the type it
     /// stores. Records the target's type for the typed AST as the reference does: a
     /// variable not assignable here still has its type, an indexed string is a `str`,
     /// any other target in error is an `object`.
-    fn target(&mut self, t: &ast::Expr) -> (Option<Place>, Type) {
-        let (place, ty) = self.target_untyped(t);
+    ///
+    /// The error of a variable not assignable in this scope and that of an indexed
+    /// string are returned, to be reported after the value's type is checked against
+    /// the target's (the reference's order).
+    fn target(&mut self, t: &ast::Expr) -> (Option<Place>, Type, Option<LateError>) {
+        let (place, ty, late) = self.target_untyped(t);
         if let Some(kind) = crate::json::expr_kind(t) {
             self.record(kind, node_span(t), Inferred::Value(ty.clone()));
         }
-        (place, ty)
+        (place, ty, late)
     }
 
-    fn target_untyped(&mut self, t: &ast::Expr) -> (Option<Place>, Type) {
+    fn target_untyped(&mut self, t: &ast::Expr) -> (Option<Place>, Type, Option<LateError>) {
         let span = node_span(t);
-        let fail = (None, Type::Object);
+        let fail = (None, Type::Object, None);
         match t {
             ast::Expr::Name(n) => {
                 let Some(tok) = n.ident() else { return fail };
-                match self.assigned_var(&tok, span) {
-                    Ok(v) => (Some(Place::Var(v)), self.prog.vars[v].ty.clone()),
-                    Err(Some(v)) => (None, self.prog.vars[v].ty.clone()),
-                    Err(None) => fail,
+                match self.assigned_var_late(&tok, span) {
+                    (Ok(v), late) => (Some(Place::Var(v)), self.prog.vars[v].ty.clone(), late),
+                    (Err(Some(v)), late) => (None, self.prog.vars[v].ty.clone(), late),
+                    (Err(None), late) => (None, Type::Object, late),
                 }
             }
             ast::Expr::Member(m) => {
@@ -1050,7 +1072,7 @@ impl Lowerer {
                 let obj = self.expr(&obj);
                 let name = name.text().to_string();
                 match self.attr_type(&obj, &name, span) {
-                    Some(ty) => (Some(Place::Attr(obj, name)), ty),
+                    Some(ty) => (Some(Place::Attr(obj, name)), ty, None),
                     None => fail,
                 }
             }
@@ -1059,10 +1081,10 @@ impl Lowerer {
                     return fail;
                 };
                 match &list.ty {
-                    Type::List(_) => (Some(Place::Index(list, index)), ty),
+                    Type::List(_) => (Some(Place::Index(list, index)), ty, None),
                     Type::Str => {
-                        self.error("IndexExpr", span, "`str` is not a list type");
-                        (None, Type::Str)
+                        let late = ("IndexExpr", span, "`str` is not a list type".to_string());
+                        (None, Type::Str, Some(late))
                     }
                     _ => fail,
                 }
@@ -1072,11 +1094,12 @@ impl Lowerer {
     }
 
     /// The list (or string), the index and the element type of `l[i]`, checked as
-    /// the reference does: the indexed type first (element type `object` when it
-    /// cannot be indexed), then the index.
+    /// the reference does: both operands visited, then the indexed type (element
+    /// type `object` when it cannot be indexed), then the index type.
     fn index(&mut self, i: &ast::IndexExpr, span: Span) -> Option<(Expr, Expr, Type)> {
         let (base, index) = (i.base()?, i.index()?);
         let list = self.expr(&base);
+        let index = self.expr(&index);
         let ty = match &list.ty {
             Type::Str => Type::Str,
             Type::List(e) => (**e).clone(),
@@ -1086,7 +1109,6 @@ impl Lowerer {
                 Type::Object
             }
         };
-        let index = self.expr(&index);
         self.check_index(&index, span);
         Some((list, index, ty))
     }
@@ -1116,8 +1138,12 @@ impl Lowerer {
                 for t in &targets_ast {
                     // A target in error still has a type (object when unknown), and the
                     // value is checked against it, as in the reference.
-                    let (place, ty) = self.target(t);
-                    if !self.expect_assignable("AssignStmt", &value.ty, &ty, span) {
+                    let (place, ty, late) = self.target(t);
+                    let fits = self.expect_assignable("AssignStmt", &value.ty, &ty, span);
+                    if let Some(e) = late {
+                        self.late_error(e);
+                    }
+                    if !fits {
                         continue;
                     }
                     targets.extend(place);
@@ -1215,8 +1241,9 @@ impl Lowerer {
 
     /// The variable a `for` loop over a value of type `iter` assigns, checked as the
     /// reference does: errors about the iterable, an unknown variable or an element
-    /// type that does not fit are the statement's; the variable is typed only when it
-    /// fits, and is then checked to be assignable in this scope.
+    /// type that does not fit are the statement's; the variable is first checked to
+    /// be assignable in this scope (an error of the identifier), then typed when the
+    /// elements fit.
     fn for_target(&mut self, f: &ast::ForStmt, iter: &Type) -> Option<VarId> {
         let span = node_span(f);
         let elem = match iter {
@@ -1234,11 +1261,12 @@ impl Lowerer {
             return None;
         };
         let ty = self.prog.vars[v].ty.clone();
+        let assignable = self.assigned_var(&tok, token_span(&tok)).ok();
         if !self.expect_assignable("ForStmt", &elem, &ty, span) {
             return None;
         }
         self.record("Identifier", token_span(&tok), Inferred::Value(ty));
-        self.assigned_var(&tok, token_span(&tok)).ok()
+        assignable
     }
 
     fn error_expr(span: Span) -> Expr {

@@ -231,6 +231,14 @@ fn block(p: &mut Parser, scope: Scope) {
     }
     if count == 0 {
         p.error_here();
+    } else if scope == Scope::Function && !seen_stmt {
+        // `func_body` ends with `stmt+` (manual 4, Figure 3).
+        let msg = p.unexpected_message();
+        p.error_labelled(
+            0,
+            msg,
+            "a function body needs at least one statement".into(),
+        );
     }
     p.eat(DEDENT);
     p.depth -= 1;

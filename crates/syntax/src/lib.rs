@@ -12,6 +12,8 @@
 #![warn(missing_docs)]
 
 pub mod ast;
+pub mod cup;
+pub mod cup_tables;
 mod grammar;
 pub mod lexer;
 pub mod parser;
@@ -33,6 +35,10 @@ pub struct SyntaxError {
     pub message: String,
     /// What was expected instead, when the parser knows (may be empty).
     pub label: String,
+    /// The location the reference implementation reports for it, when it is one of
+    /// the reference's errors ([`cup`]): line and column (1-based) of the first and
+    /// of the last character of its token.
+    pub location: Option<[u32; 4]>,
 }
 
 /// The result of parsing: a lossless green tree and the errors found.
@@ -105,6 +111,7 @@ pub fn parse(text: &str) -> Parse {
             range,
             message,
             label,
+            location: None,
         });
     }
     // A malformed token the parser also rejects is reported once, in the reference's
@@ -118,11 +125,45 @@ pub fn parse(text: &str) -> Parse {
                 range: e.range,
                 message: e.message,
                 label: String::new(),
+                location: None,
             }),
         }
     }
     errors.sort_by_key(|e| (e.range.start, e.range.end));
+    // With errors, the list is the reference's (our grammar rejects what the
+    // reference's rejects: the generator's reference comparison checks this).
+    if !errors.is_empty() {
+        errors = reference_error_list(text, errors);
+    }
     Parse { green, errors }
+}
+
+/// The syntax errors the reference implementation reports for `text` ([`cup`]),
+/// each labelled with what our parser said at the same place; `ours` itself when the
+/// reference's parser finds no syntax error (our lexer's stricter checks, our
+/// nesting limit).
+fn reference_error_list(text: &str, ours: Vec<SyntaxError>) -> Vec<SyntaxError> {
+    let toks = cup::reference_lex(text);
+    let at = cup::reference_errors(&toks);
+    if at.is_empty() {
+        return ours;
+    }
+    at.into_iter()
+        .map(|i| {
+            let t = &toks[i];
+            let label = ours
+                .iter()
+                .find(|e| e.range.start == t.range.start && !e.label.is_empty())
+                .map(|e| e.label.clone())
+                .unwrap_or_default();
+            SyntaxError {
+                range: t.range.clone(),
+                message: t.message(),
+                label,
+                location: Some(t.location),
+            }
+        })
+        .collect()
 }
 
 /// Builds the green tree from parser events and the full token list. Trivia go to the

@@ -1,5 +1,6 @@
 # Declaration errors in the reference's order: top-level names first, then each
-# function: its parameters and declarations, its missing return, its nested functions.
+# function: its parameters and declarations, its nested functions; missing returns
+# last, a nested function's before its enclosing function's.
 def f(x: int, x: int) -> int:
     y: int = 1
     y: int = 2
