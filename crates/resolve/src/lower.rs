@@ -573,7 +573,8 @@ impl Lowerer {
     }
 
     /// Binds a class's name; checks the superclass (it must be a class defined before,
-    /// and not `int`, `bool` or `str`).
+    /// and not `int`, `bool` or `str`). Returns the class to analyse (also when its
+    /// name was taken).
     fn declare_class(&mut self, c: &ast::ClassDef) -> Option<ClassId> {
         let id = *self.class_defs.get(c)?;
         let name = self.prog.classes[id].name.clone();
@@ -602,9 +603,9 @@ impl Lowerer {
             }
         }
         self.prog.classes[id].parent = parent;
-        if !self.declare(&name, span, Binding::Class(ClassRef::User(id))) {
-            return None;
-        }
+        // A class whose name is taken is still analysed (its members' errors are
+        // reported), as in the reference.
+        self.declare(&name, span, Binding::Class(ClassRef::User(id)));
         Some(id)
     }
 
