@@ -692,6 +692,18 @@ impl Gen<'_, '_> {
                 self.expr(a);
                 self.push(I::I32Eqz);
             }
+            // A right operand that cannot fail nor have an effect may be evaluated
+            // whether or not it is needed: no branch (a chain of 200,000 `and`s is
+            // then one block, which the engine compiles in linear time and space).
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) if is_pure(b) => {
+                self.expr(a);
+                self.expr(b);
+                self.push(if *op == BinOp::And {
+                    I::I32And
+                } else {
+                    I::I32Or
+                });
+            }
             ExprKind::Binary(BinOp::And, a, b) => {
                 self.expr(a);
                 self.push(I::If(BlockType::Result(ValType::I32)));
@@ -1017,5 +1029,22 @@ impl Gen<'_, '_> {
             self.push(I::Call(index));
         }
         self.release(t);
+    }
+}
+
+/// Whether evaluating `e` can neither fail nor have an effect (nor allocate): it
+/// reads variables and computes on `int`s and `bool`s only.
+fn is_pure(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Const(c) => !matches!(c, chocopy_ir::Const::Str(_)),
+        ExprKind::Var(_) => true,
+        ExprKind::Unary(_, a) => is_pure(a),
+        ExprKind::Binary(op, a, b) => {
+            let ints =
+                matches!(a.ty, Type::Int | Type::Bool) && matches!(b.ty, Type::Int | Type::Bool);
+            let safe = !matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Is);
+            ints && safe && is_pure(a) && is_pure(b)
+        }
+        _ => false,
     }
 }

@@ -356,3 +356,54 @@ fn deep_nesting_below_the_limit_compiles_and_runs() {
         assert_eq!(stdout(&o), out, "{name}");
     }
 }
+
+#[test]
+fn flat_chains_of_200000_terms_compile_and_run() {
+    // Flat in the source, 200,000 levels deep in the tree: linear to build
+    // (no recursive hashing of subtrees), and one block of code for the `and`s.
+    let n = 200_000;
+    for (name, text, out) in [
+        (
+            "sum_200000.py",
+            format!("print({})\n", vec!["1"; n].join("+")),
+            "200000\n".to_string(),
+        ),
+        (
+            "difference_200000.py",
+            format!("x: int = 5\nx = {}\nprint(x)\n", vec!["x"; n].join(" - ")),
+            format!("{}\n", 5 - 5 * (n as i64 - 1)),
+        ),
+        (
+            "and_200000.py",
+            format!("print({})\n", vec!["True"; n].join(" and ")),
+            "True\n".to_string(),
+        ),
+    ] {
+        let file = generated(name, &text);
+        let o = chocopy(&["run", &file]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(stdout(&o), out, "{name}");
+    }
+}
+
+#[test]
+fn a_long_line_is_shown_cut_around_the_error() {
+    let left = vec!["1"; 5000].join(" + ");
+    let text = format!("x: int = 0\nx = {left} + True\nprint(x)\n");
+    let file = generated("long_line.py", &text);
+    let o = chocopy(&["check", &file]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    // The error is the `+ True` at the end of line 2, column 5 + len(left) + 1.
+    let col = 5 + left.len() + 1;
+    assert!(
+        err.contains(&format!("long_line.py:2:{col}")) || err.contains("long_line.py:2:5"),
+        "{err}"
+    );
+    assert!(err.contains("..."), "{err}");
+    let longest = err.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(
+        longest < 200,
+        "a snippet line of {longest} characters:\n{err}"
+    );
+}

@@ -6,7 +6,7 @@
 //! reference implementation's words ("Parse error near token ..."), wraps what it
 //! skips in an `ERROR` node and goes on, so that later errors are reported too.
 
-use crate::parser::{CompletedMarker, Parser, MAX_DEPTH};
+use crate::parser::{CompletedMarker, Parser, MAX_DEPTH, MAX_TREE_DEPTH};
 use crate::SyntaxKind::{self, *};
 
 /// `program ::= [var_def | func_def | class_def]* stmt*`
@@ -418,6 +418,28 @@ fn expr_bp(p: &mut Parser, min: u8) -> Option<CompletedMarker> {
 }
 
 fn expr_bp_inner(p: &mut Parser, min: u8) -> Option<CompletedMarker> {
+    let base = p.tree_depth;
+    let r = expr_chain(p, min);
+    p.tree_depth = base;
+    r
+}
+
+/// One more level of the expression tree (an operator of a chain, flat in the
+/// source but nested in the tree); false, after reporting it, past
+/// [`MAX_TREE_DEPTH`].
+fn deeper(p: &mut Parser) -> bool {
+    p.tree_depth += 1;
+    if p.tree_depth > MAX_TREE_DEPTH {
+        p.error(format!(
+            "Expression too long: more than {MAX_TREE_DEPTH} operators in a chain"
+        ));
+        p.skip_line();
+        return false;
+    }
+    true
+}
+
+fn expr_chain(p: &mut Parser, min: u8) -> Option<CompletedMarker> {
     let mut lhs = match p.current() {
         NOT_KW if min <= BP_NOT => {
             let m = p.start();
@@ -454,6 +476,9 @@ fn expr_bp_inner(p: &mut Parser, min: u8) -> Option<CompletedMarker> {
         if bp < min {
             break;
         }
+        if !deeper(p) {
+            break;
+        }
         if bp == BP_CMP {
             // Comparisons are non-associative (manual 4.1): `a < b < c` is an error.
             if compared {
@@ -473,6 +498,9 @@ fn expr_bp_inner(p: &mut Parser, min: u8) -> Option<CompletedMarker> {
 fn postfix(p: &mut Parser) -> Option<CompletedMarker> {
     let mut lhs = atom(p)?;
     loop {
+        if matches!(p.current(), DOT | L_BRACK | L_PAREN) && !deeper(p) {
+            break;
+        }
         match p.current() {
             DOT => {
                 let m = lhs.precede(p);

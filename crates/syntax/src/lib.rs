@@ -166,6 +166,65 @@ fn reference_error_list(text: &str, ours: Vec<SyntaxError>) -> Vec<SyntaxError> 
         .collect()
 }
 
+/// A green tree builder without rowan's node cache: the cache hashes a new node's
+/// subtree recursively (`rowan::green::node_cache::node_hash`), which made building a
+/// deep tree (a flat `1+1+...+1` of 20,000 terms is 20,000 levels deep) quadratic.
+/// Tokens are still interned, nodes are not.
+#[derive(Default)]
+struct TreeBuilder {
+    /// Interned tokens, by kind, then text.
+    tokens: Vec<std::collections::HashMap<Box<str>, rowan::GreenToken>>,
+    /// Open nodes: kind and children so far.
+    stack: Vec<(
+        rowan::SyntaxKind,
+        Vec<rowan::NodeOrToken<GreenNode, rowan::GreenToken>>,
+    )>,
+    done: Option<GreenNode>,
+}
+
+impl TreeBuilder {
+    fn start_node(&mut self, kind: rowan::SyntaxKind) {
+        self.stack.push((kind, Vec::new()));
+    }
+
+    fn token(&mut self, kind: rowan::SyntaxKind, text: &str) {
+        let k = kind.0 as usize;
+        if self.tokens.len() <= k {
+            self.tokens.resize_with(k + 1, Default::default);
+        }
+        let t = match self.tokens[k].get(text) {
+            Some(t) => t.clone(),
+            None => {
+                let t = rowan::GreenToken::new(kind, text);
+                self.tokens[k].insert(text.into(), t.clone());
+                t
+            }
+        };
+        if let Some((_, children)) = self.stack.last_mut() {
+            children.push(rowan::NodeOrToken::Token(t));
+        }
+    }
+
+    fn finish_node(&mut self) {
+        let Some((kind, children)) = self.stack.pop() else {
+            return;
+        };
+        let node = GreenNode::new(kind, children);
+        match self.stack.last_mut() {
+            Some((_, parent)) => parent.push(rowan::NodeOrToken::Node(node)),
+            None => self.done = Some(node),
+        }
+    }
+
+    fn finish(mut self) -> GreenNode {
+        while !self.stack.is_empty() {
+            self.finish_node();
+        }
+        self.done
+            .unwrap_or_else(|| GreenNode::new(SyntaxKind::SOURCE_FILE.into(), Vec::new()))
+    }
+}
+
 /// Builds the green tree from parser events and the full token list. Trivia go to the
 /// innermost node open when the next significant token or node starts, so that every
 /// node starts and ends with a significant token.
@@ -175,11 +234,11 @@ fn build_tree(
     offsets: &[usize],
     mut events: Vec<Event>,
 ) -> GreenNode {
-    let mut builder = rowan::GreenNodeBuilder::new();
+    let mut builder = TreeBuilder::default();
     let mut next = 0usize; // next token index (trivia included)
     let mut depth = 0usize;
     let token_text = |i: usize| &text[offsets[i]..offsets[i] + tokens[i].len as usize];
-    let flush_trivia = |builder: &mut rowan::GreenNodeBuilder, next: &mut usize| {
+    let flush_trivia = |builder: &mut TreeBuilder, next: &mut usize| {
         while *next < tokens.len() && tokens[*next].kind.is_trivia() {
             builder.token(tokens[*next].kind.into(), token_text(*next));
             *next += 1;

@@ -41,6 +41,8 @@ pub struct Parser<'t> {
     /// Depth of nested expressions/blocks, to turn pathological nesting into an error
     /// instead of a stack overflow.
     pub(crate) depth: u32,
+    /// Expression tree levels above the current position (see [`MAX_TREE_DEPTH`]).
+    pub(crate) tree_depth: u32,
     /// A token position where errors are not reported: the end of a line skipped
     /// after a "too deeply nested" error, where every enclosing construct would
     /// otherwise report its missing closer.
@@ -50,6 +52,12 @@ pub struct Parser<'t> {
 /// The deepest nesting of expressions and blocks the parser follows; deeper input is a
 /// syntax error ("too deeply nested") rather than a stack overflow.
 pub const MAX_DEPTH: u32 = 1000;
+
+/// The deepest expression tree accepted: a chain of operators written flat in the
+/// source (`1+1+...+1`, `a.b.c`, `x[0][0]`) nests one tree level per operator, and
+/// every pass walks the tree recursively; past this many levels the expression is a
+/// diagnostic (the compiler's thread has the stack for it).
+pub const MAX_TREE_DEPTH: u32 = 1_000_000;
 
 impl<'t> Parser<'t> {
     /// A parser over the non-trivia tokens `kinds` (with their texts, for messages).
@@ -64,6 +72,7 @@ impl<'t> Parser<'t> {
             events,
             errors: Vec::new(),
             depth: 0,
+            tree_depth: 0,
             muted_at: None,
         }
     }
@@ -190,6 +199,12 @@ impl Parser<'_> {
         self.error(format!(
             "{what} too deeply nested (more than {MAX_DEPTH} levels)"
         ));
+        self.skip_line();
+    }
+
+    /// Skips the rest of the line (into an `ERROR` node, the `NEWLINE` left for the
+    /// enclosing statement) and mutes the enclosing constructs' complaints there.
+    pub fn skip_line(&mut self) {
         let m = self.start();
         while !self.at_end() && !self.at(NEWLINE) {
             self.bump();
