@@ -126,6 +126,37 @@ pub fn mutate(text: &str, seed: u64) -> String {
     s
 }
 
+/// `text` with the token-level mutations `bytes` describe, four bytes each: the
+/// operation (delete, swap with the next token, duplicate, insert a word, replace by
+/// a word), the token (two bytes, modulo the number of tokens) and the word. For
+/// coverage-guided fuzzing: small changes of the bytes are small changes of the
+/// program.
+pub fn mutate_with_bytes(text: &str, bytes: &[u8]) -> String {
+    let mut s = text.to_string();
+    for op in bytes.chunks_exact(4).take(16) {
+        let toks = token_ranges(&s);
+        if toks.is_empty() {
+            break;
+        }
+        let i = u16::from_le_bytes([op[1], op[2]]) as usize % toks.len();
+        let (a, b, _) = toks[i];
+        let word = WORDS[op[3] as usize % WORDS.len()];
+        s = match op[0] % 5 {
+            0 => format!("{}{}", &s[..a], &s[b..]),
+            1 => match toks.get(i + 1) {
+                Some(&(c, d, _)) => {
+                    format!("{}{}{}{}{}", &s[..a], &s[c..d], &s[b..c], &s[a..b], &s[d..])
+                }
+                None => s,
+            },
+            2 => format!("{} {}", &s[..b], &s[a..]),
+            3 => format!("{} {word} {}", &s[..a], &s[a..]),
+            _ => format!("{}{word}{}", &s[..a], &s[b..]),
+        };
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
