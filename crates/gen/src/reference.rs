@@ -336,3 +336,24 @@ pub fn files(paths: &[PathBuf]) -> i32 {
     );
     i32::from(differing > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_diff_names_the_differing_path() {
+        let want: Value = serde_json::json!({"a": [1, {"b": 2}], "c": 3});
+        let got: Value = serde_json::json!({"a": [1, {"b": 5}], "d": 3});
+        let mut out = Vec::new();
+        json_diff("", &want, &got, &mut out);
+        assert_eq!(
+            out,
+            vec![
+                "/a/1/b: expected 2, got 5",
+                "/c: missing (expected 3)",
+                "/d: unexpected 3"
+            ]
+        );
+    }
+}
