@@ -162,7 +162,7 @@ fn the_generator_covers_the_language() {
                     l.split(" + ").collect::<Vec<_>>().windows(3).any(|w| {
                         w[0].trim_start_matches(|c: char| !c.is_alphanumeric())
                             .split(' ')
-                            .last()
+                            .next_back()
                             == Some(w[2].split([' ', ')']).next().unwrap())
                             && (w[1].starts_with('f') || w[1].starts_with('n'))
                     })
