@@ -15,8 +15,8 @@
 //! `max_iterations` rounds. The values that differ from Binaryen's were set by the
 //! threshold sweep of the strategy benchmark (`benches/strategies.md`).
 
+use chocopy_ir::analysis::CallGraph;
 use chocopy_ir::{visit, ExprKind, FuncId, Program, Stmt};
-use chocopy_resolve::CallGraph;
 use std::collections::{BTreeMap, HashSet};
 
 /// Thresholds of the `auto` heuristic. Sources are Binaryen's `InliningOptions`

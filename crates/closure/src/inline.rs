@@ -29,11 +29,11 @@
 //! removed; the IR verifies with the shape it had.
 
 use crate::simplify;
+use chocopy_ir::analysis::CallGraph;
 use chocopy_ir::{
     always_returns, visit, BinOp, Const, Expr, ExprKind, FuncId, Function, Place, Program, Span,
     Stmt, Type, UnOp, VarDef, VarId,
 };
-use chocopy_resolve::CallGraph;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What the inliner did, per inlined function: how many call sites it replaced.
@@ -58,6 +58,10 @@ impl InlineReport {
 
 /// Inlines every call of a function in `selected` that is not recursive, then removes
 /// selected functions that have no call site left.
+///
+/// Time: the call graph is built once and the facts the inliner needs about
+/// variables (who assigns them) are kept up to date as bodies change, so a round
+/// costs time linear in the size of the program plus the size of the inlined code.
 pub fn inline(p: &mut Program, selected: &HashSet<FuncId>) -> InlineReport {
     let cg = CallGraph::build(p);
     let selected: HashSet<FuncId> = selected
@@ -69,47 +73,119 @@ pub fn inline(p: &mut Program, selected: &HashSet<FuncId>) -> InlineReport {
     if selected.is_empty() {
         return report;
     }
+    let mut writers = Writers::count(p);
     let order: Vec<FuncId> = cg.sccs().iter().flatten().copied().collect();
     loop {
         let mut changed = false;
         // Functions created by cloning during this round are handled in the next one.
+        // (No function is removed before the end: every one listed is live.)
         let mut work = order.clone();
+        let mut listed: HashSet<FuncId> = work.iter().copied().collect();
         for f in p.all_functions() {
-            if !work.contains(&f) {
+            if listed.insert(f) {
                 work.push(f);
             }
         }
         for f in work {
-            if !p.all_functions().contains(&f) {
-                continue;
-            }
-            changed |= inline_into(p, Some(f), &selected, &mut report);
+            changed |= inline_into(p, Some(f), &selected, &mut report, &mut writers);
         }
-        changed |= inline_into(p, None, &selected, &mut report);
+        changed |= inline_into(p, None, &selected, &mut report, &mut writers);
         if !changed {
             break;
         }
     }
-    // Remove selected functions without call sites, until none is left to remove.
-    loop {
-        let cg = CallGraph::build(p);
-        let dead: Vec<FuncId> = p
-            .all_functions()
-            .into_iter()
-            .filter(|f| selected.contains(f) && cg.call_sites(*f) == 0)
-            .collect();
-        if dead.is_empty() {
-            break;
-        }
-        for f in dead {
+    remove_dead(p, &selected, &mut report);
+    report
+}
+
+/// Removes selected functions without call sites, round after round (removing one
+/// removes the calls in its body and in the functions nested in it), keeping the
+/// call-site counts exact instead of rebuilding the call graph.
+fn remove_dead(p: &mut Program, selected: &HashSet<FuncId>, report: &mut InlineReport) {
+    let cg = CallGraph::build(p);
+    let all = p.all_functions();
+    let mut sites: HashMap<FuncId, u32> = all.iter().map(|&f| (f, cg.call_sites(f))).collect();
+    let position: HashMap<FuncId, usize> = all.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+    let mut gone: HashSet<FuncId> = HashSet::new();
+    let mut dead: Vec<FuncId> = all
+        .iter()
+        .copied()
+        .filter(|f| selected.contains(f) && sites[f] == 0)
+        .collect();
+    while !dead.is_empty() {
+        let mut next = Vec::new();
+        for &f in &dead {
             match p.funcs[f].parent {
                 Some(parent) => p.funcs[parent].nested.retain(|g| *g != f),
                 None => p.functions.retain(|g| *g != f),
             }
             report.removed.push(f);
+            // The calls of the removed subtree no longer count.
+            let mut stack = vec![f];
+            while let Some(k) = stack.pop() {
+                if !gone.insert(k) {
+                    continue;
+                }
+                visit::exprs_pre(&p.funcs[k].body, &mut |e| {
+                    if let ExprKind::Call(g, _) = e.kind {
+                        if let Some(n) = sites.get_mut(&g) {
+                            *n -= 1;
+                            if *n == 0 && selected.contains(&g) {
+                                next.push(g);
+                            }
+                        }
+                    }
+                });
+                stack.extend(p.funcs[k].nested.iter().copied());
+            }
+        }
+        next.retain(|g| !gone.contains(g));
+        next.sort_by_key(|g| position[g]);
+        next.dedup();
+        dead = next;
+    }
+}
+
+/// Per variable, how many functions other than its owner assign it: what decides
+/// whether an inlined body can change a variable. Kept exact as bodies change.
+struct Writers {
+    /// By variable index.
+    count: Vec<u32>,
+}
+
+/// The function variables `f` assigns without owning them, once each.
+fn foreign_writes(p: &Program, f: FuncId) -> Vec<VarId> {
+    visit::assigned_vars(&p.funcs[f].body)
+        .into_iter()
+        .filter(|v| matches!(p.vars[*v].owner, Some(o) if o != f))
+        .collect()
+}
+
+impl Writers {
+    fn count(p: &Program) -> Writers {
+        let mut w = Writers {
+            count: vec![0; p.vars.len()],
+        };
+        for f in p.all_functions() {
+            w.add(p, f, 1);
+        }
+        w
+    }
+
+    /// Adds (`+1`) or removes (`-1`) `f`'s contribution.
+    fn add(&mut self, p: &Program, f: FuncId, sign: i32) {
+        for v in foreign_writes(p, f) {
+            if self.count.len() <= v.index() {
+                self.count.resize(v.index() + 1, 0);
+            }
+            let c = &mut self.count[v.index()];
+            *c = c.wrapping_add_signed(sign);
         }
     }
-    report
+
+    fn get(&self, v: VarId) -> u32 {
+        self.count.get(v.index()).copied().unwrap_or(0)
+    }
 }
 
 /// Inlines the selected calls in the body of `caller` (`None`: the top level).
@@ -118,29 +194,34 @@ fn inline_into(
     caller: Option<FuncId>,
     selected: &HashSet<FuncId>,
     report: &mut InlineReport,
+    writers: &mut Writers,
 ) -> bool {
+    // Variables only their owner assigns (the caller's own body aside: its
+    // statements run in order around the inlined code): an inlined body cannot change
+    // them, so an argument reading one needs no copy. Variables created from now on
+    // are excluded.
+    let mine: HashSet<VarId> = match caller {
+        Some(f) => foreign_writes(p, f).into_iter().collect(),
+        None => HashSet::new(),
+    };
     let body = match caller {
         Some(f) => std::mem::take(&mut p.funcs[f].body),
         None => std::mem::take(&mut p.main),
     };
-    // Variables only their owner assigns: an inlined body cannot change them, so an
-    // argument reading one needs no copy. Variables created from now on are unknown
-    // to this analysis and excluded.
-    let caps = chocopy_resolve::captures::analyze(p);
-    let stable: HashSet<VarId> = p
-        .vars
-        .iter()
-        .map(|(v, _)| v)
-        .filter(|v| p.vars[*v].owner.is_some() && !caps.nonlocally_mutable.contains(v))
-        .collect();
+    let watermark = p.vars.len();
     let mut inl = Inliner {
         p,
         selected,
         caller,
         temps: HashSet::new(),
-        stable,
+        stable: Stable {
+            writers,
+            mine: &mine,
+            watermark,
+        },
         new_locals: Vec::new(),
         new_nested: Vec::new(),
+        clones: Vec::new(),
         report,
         changed: false,
     };
@@ -149,6 +230,7 @@ fn inline_into(
         p,
         new_locals,
         new_nested,
+        clones,
         changed,
         ..
     } = inl;
@@ -169,21 +251,51 @@ fn inline_into(
             p.globals.extend(new_locals);
         }
     }
+    if changed {
+        // Keep the writer counts exact: the caller's new body, and the clones.
+        if let Some(f) = caller {
+            for &v in &mine {
+                writers.count[v.index()] -= 1;
+            }
+            writers.add(p, f, 1);
+        }
+        for k in clones {
+            writers.add(p, k, 1);
+        }
+    }
     changed
 }
 
-struct Inliner<'a> {
+/// Which variables no inlined body can change, for one caller.
+struct Stable<'a> {
+    writers: &'a Writers,
+    /// The variables the caller assigns without owning them.
+    mine: &'a HashSet<VarId>,
+    /// Variables created after the caller's processing started are not known.
+    watermark: usize,
+}
+
+impl Stable<'_> {
+    /// Whether function variable `v` is assigned by no function but its owner (and
+    /// the caller).
+    fn holds(&self, v: VarId) -> bool {
+        v.index() < self.watermark && self.writers.get(v) == u32::from(self.mine.contains(&v))
+    }
+}
+
+struct Inliner<'a, 'b> {
     p: &'a mut Program,
     selected: &'a HashSet<FuncId>,
     caller: Option<FuncId>,
     /// Temporaries created here: assigned once before use, never reassigned later in
     /// the same statement, so they need no copy.
     temps: HashSet<VarId>,
-    /// Function variables assigned by no function but their owner (as of the start of
-    /// this round): no inlined body can change them.
-    stable: HashSet<VarId>,
+    /// Which function variables no inlined body can change.
+    stable: Stable<'b>,
     new_locals: Vec<VarDef>,
     new_nested: Vec<FuncId>,
+    /// Every function cloned here (nested clones included).
+    clones: Vec<FuncId>,
     report: &'a mut InlineReport,
     changed: bool,
 }
@@ -207,7 +319,13 @@ fn contains_return(s: &Stmt) -> bool {
     found
 }
 
-impl Inliner<'_> {
+impl Inliner<'_, '_> {
+    /// Whether `v` is a function variable that nothing but the caller and its owner
+    /// assigns (as of the start of this caller's processing).
+    fn is_stable(&self, v: VarId) -> bool {
+        self.p.vars[v].owner.is_some() && self.stable.holds(v)
+    }
+
     fn fresh(&mut self, hint: &str, ty: Type, span: Span) -> VarId {
         let v = self.p.new_var(hint, ty.clone(), self.caller, span);
         self.new_locals.push(VarDef {
@@ -315,7 +433,7 @@ impl Inliner<'_> {
         let mut pure = true;
         visit::expr_pre(e, &mut |x| match &x.kind {
             ExprKind::Const(_) | ExprKind::Unary(..) | ExprKind::IfExpr(..) => {}
-            ExprKind::Var(v) => pure &= self.temps.contains(v) || self.stable.contains(v),
+            ExprKind::Var(v) => pure &= self.temps.contains(v) || self.is_stable(*v),
             ExprKind::Binary(op, a, _) => {
                 // Division can fail; concatenation allocates and can fail on None.
                 let fallible = matches!(op, BinOp::FloorDiv | BinOp::Mod)
@@ -332,7 +450,7 @@ impl Inliner<'_> {
     fn materialize(&mut self, r: Expr, out: &mut Vec<Stmt>) -> Expr {
         let stable = match &r.kind {
             ExprKind::Const(_) => true,
-            ExprKind::Var(v) => self.temps.contains(v) || self.stable.contains(v),
+            ExprKind::Var(v) => self.temps.contains(v) || self.is_stable(*v),
             _ => false,
         };
         if stable {
@@ -529,7 +647,7 @@ impl Inliner<'_> {
             // passed for an `object` parameter is boxed by the store into the
             // parameter; reading the argument variable instead would not box it).
             if let ExprKind::Var(v) = arg.kind {
-                let unchanging = self.temps.contains(&v) || self.stable.contains(&v);
+                let unchanging = self.temps.contains(&v) || self.is_stable(v);
                 let same_type = self.p.vars[v].ty == self.p.vars[param].ty;
                 if unchanging
                     && same_type
@@ -571,6 +689,7 @@ impl Inliner<'_> {
             let mut body = self.p.funcs[orig].body.clone();
             remap(&mut body, &vmap, &fmap);
             self.p.funcs[copy].body = body;
+            self.clones.push(copy);
         }
         match parent {
             Some(_) => self.new_nested.extend(clones),

@@ -2,7 +2,7 @@
 //!
 //! Each nested function `g` gets its *extra parameters* (the variables of enclosing
 //! functions it needs, directly or through the functions it calls; computed per SCC by
-//! [`chocopy_resolve::captures::extra_params`], after Johnsson 1985 and Danvy and
+//! [`chocopy_ir::analysis::ExtraParams`], after Johnsson 1985 and Danvy and
 //! Schultz 2002) as fresh leading parameters; inside `g` the enclosing variables are
 //! replaced by them; every call of `g` passes the caller's own access to each of them
 //! (its own variable, or its own extra parameter). `g` is renamed `f$g` (its enclosing
@@ -20,8 +20,8 @@
 //! own (except globals). Postcondition: flat IR
 //! ([`chocopy_ir::verify::Shape::Flat`]).
 
+use chocopy_ir::analysis::{CallGraph, Captures, ExtraParams};
 use chocopy_ir::{visit, Expr, ExprKind, FuncId, Place, Program, VarId};
-use chocopy_resolve::{captures, CallGraph};
 use std::collections::{HashMap, HashSet};
 
 /// Why lifting refused to run.
@@ -48,17 +48,14 @@ pub type LiftReport = HashMap<FuncId, Vec<VarId>>;
 /// Lifts every nested function of `p` to the top level.
 pub fn lift(p: &mut Program) -> Result<LiftReport, LiftError> {
     let cg = CallGraph::build(p);
-    let caps = captures::analyze(p);
-    if !caps.nonlocally_mutable.is_empty() {
+    let caps = Captures::analyze(p);
+    let shared = caps.nonlocally_mutable();
+    if !shared.is_empty() {
         return Err(LiftError {
-            nonlocally_mutable: caps
-                .nonlocally_mutable
-                .iter()
-                .map(|v| p.vars[*v].name.clone())
-                .collect(),
+            nonlocally_mutable: shared.iter().map(|v| p.vars[*v].name.clone()).collect(),
         });
     }
-    let extra = captures::extra_params(p, &cg, &caps);
+    let extra = ExtraParams::compute(p, &cg, &caps);
     let all = p.all_functions();
     // Fresh parameters standing for the enclosing variables.
     let mut access: HashMap<(FuncId, VarId), VarId> = HashMap::new();
@@ -67,7 +64,7 @@ pub fn lift(p: &mut Program) -> Result<LiftReport, LiftError> {
         if p.funcs[g].parent.is_none() {
             continue;
         }
-        let vars = extra.get(&g).cloned().unwrap_or_default();
+        let vars = extra.of(g).to_vec();
         let mut new_params = Vec::new();
         for &v in &vars {
             let var = p.vars[v].clone();
@@ -99,18 +96,17 @@ pub fn lift(p: &mut Program) -> Result<LiftReport, LiftError> {
             &mut |e| match &mut e.kind {
                 ExprKind::Var(v) => *v = resolve(p, f, *v),
                 ExprKind::Call(g, args) => {
-                    if let Some(vars) = extra.get(g) {
-                        if !vars.is_empty() && p.funcs[*g].parent.is_some() {
-                            let mut new_args: Vec<Expr> = vars
-                                .iter()
-                                .map(|&v| {
-                                    let a = resolve(p, f, v);
-                                    p.read(a, e.span)
-                                })
-                                .collect();
-                            new_args.append(args);
-                            *args = new_args;
-                        }
+                    let vars = extra.of(*g);
+                    if !vars.is_empty() && p.funcs[*g].parent.is_some() {
+                        let mut new_args: Vec<Expr> = vars
+                            .iter()
+                            .map(|&v| {
+                                let a = resolve(p, f, v);
+                                p.read(a, e.span)
+                            })
+                            .collect();
+                        new_args.append(args);
+                        *args = new_args;
                     }
                 }
                 _ => {}

@@ -8,8 +8,8 @@
 
 use crate::auto::InlineConfig;
 use crate::strategy::{BoxReason, Stages, Strategy};
+use chocopy_ir::analysis::Captures;
 use chocopy_ir::{FuncId, Program, VarId};
-use chocopy_resolve::captures;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -130,11 +130,11 @@ pub fn closure_report(
     }
 
     // Captured variables of the source program.
-    let before = captures::analyze(ir);
-    let after = captures::analyze(&stages.inlined);
+    let before = Captures::analyze(ir);
+    let after = Captures::analyze(&stages.inlined);
     out.push_str("\ncaptured variables:\n");
     let boxed: Vec<VarId> = stages.boxed_vars.iter().map(|(v, _)| *v).collect();
-    for &v in &before.captured {
+    for v in before.captured() {
         let owner = ir.vars[v]
             .owner
             .expect("captured variables belong to functions");
@@ -145,7 +145,7 @@ pub fn closure_report(
         };
         let users: Vec<String> = nested
             .iter()
-            .filter(|g| before.direct.get(g).is_some_and(|d| d.contains(&v)))
+            .filter(|&&g| before.direct(g).contains(&v))
             .map(|&g| qualified_name(ir, g))
             .collect();
         writeln!(
@@ -176,8 +176,8 @@ pub fn closure_report(
                 "boxed in a Ref cell: it is captured and assigned, and the `ref` strategy boxes every such variable (only {} assigns it)",
                 qualified_name(ir, owner)
             ),
-            None if after.captured.contains(&v) => {
-                let how = if after.assigned.contains(&v) {
+            None if after.is_captured(v) => {
+                let how = if after.is_assigned(v) {
                     format!("only its owner {} assigns it", qualified_name(ir, owner))
                 } else {
                     "nobody assigns it".to_string()
@@ -194,7 +194,7 @@ pub fn closure_report(
     let copies: Vec<VarId> = boxed
         .iter()
         .copied()
-        .filter(|v| !before.captured.contains(v))
+        .filter(|&v| !before.is_captured(v))
         .collect();
     if !copies.is_empty() {
         out.push_str("\nvariables copied by inlining and boxed:\n");

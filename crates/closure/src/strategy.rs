@@ -11,9 +11,9 @@
 //! The IR verifier runs after every pass; a failure is an internal compiler error.
 
 use crate::{auto, boxing, inline, lift};
+use chocopy_ir::analysis::{CallGraph, Captures, VarFlags};
 use chocopy_ir::verify::{verify, Shape};
 use chocopy_ir::{FuncId, Program, VarId};
-use chocopy_resolve::{captures, CallGraph};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
@@ -156,13 +156,12 @@ pub fn run(
     check(&inlined, Shape::Nested, "inlining")?;
 
     // Re-analyse: inlining may have made a nonlocal write local.
-    let caps = captures::analyze(&inlined);
+    let caps = Captures::analyze(&inlined);
     let boxed_vars: Vec<(VarId, BoxReason)> = match strategy {
         Strategy::Ref => caps
-            .captured
-            .intersection(&caps.assigned)
-            .map(|&v| {
-                let why = if caps.nonlocally_mutable.contains(&v) {
+            .with(VarFlags::CAPTURED | VarFlags::ASSIGNED)
+            .map(|v| {
+                let why = if caps.is_nonlocally_mutable(v) {
                     BoxReason::NonlocallyAssigned
                 } else {
                     BoxReason::CapturedAndAssigned
@@ -171,9 +170,8 @@ pub fn run(
             })
             .collect(),
         _ => caps
-            .nonlocally_mutable
-            .iter()
-            .map(|&v| (v, BoxReason::NonlocallyAssigned))
+            .with(VarFlags::NONLOCALLY_MUTABLE)
+            .map(|v| (v, BoxReason::NonlocallyAssigned))
             .collect(),
     };
     let mut boxed = inlined.clone();

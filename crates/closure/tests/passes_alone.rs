@@ -163,7 +163,7 @@ def f(n: int) -> int:
 print(f(3))
 ",
     );
-    let cg = chocopy_resolve::CallGraph::build(&p);
+    let cg = chocopy_ir::analysis::CallGraph::build(&p);
     let cfg = InlineConfig::default();
     let d = |n: &str| auto::decide(&p, &cg, &cfg, func(&p, n));
     assert_eq!(d("tiny"), auto::Decision::Tiny);

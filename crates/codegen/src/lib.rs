@@ -87,19 +87,92 @@ pub struct SourceInfo {
     pub functions: Vec<(Span, String)>,
 }
 
-impl SourceInfo {
-    /// `file:line:col (in function f)` for a byte offset.
-    fn describe(&self, offset: u32) -> String {
-        let (line, col) = chocopy_syntax::line_col(&self.text, offset as usize);
-        let func = self
-            .functions
+/// Source locations of byte offsets, computed with an index built once per module
+/// (rust-analyzer's `line-index`): time logarithmic per lookup, not a scan of the
+/// source.
+struct Locator<'a> {
+    info: &'a SourceInfo,
+    /// Lines end at `\n`, `\r\n` or a lone `\r` (the lexer's rule): the index is
+    /// built over the text with each lone `\r` read as `\n` (same byte offsets).
+    lines: line_index::LineIndex,
+    /// Function definitions sorted by start; for each, the innermost definition
+    /// enclosing it (definitions nest or are disjoint).
+    functions: Vec<(Span, String)>,
+    enclosing: Vec<Option<usize>>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(info: &'a SourceInfo) -> Locator<'a> {
+        let bytes = info.text.as_bytes();
+        let lines = if bytes
             .iter()
-            .filter(|(s, _)| s.start <= offset && offset < s.end)
-            .min_by_key(|(s, _)| s.end - s.start)
-            .map_or("at top level".to_string(), |(_, n)| {
-                format!("in function {n}")
-            });
-        format!("{}:{line}:{col} ({func})", self.file)
+            .enumerate()
+            .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        {
+            let normalized: String = info
+                .text
+                .char_indices()
+                .map(|(i, c)| {
+                    if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+                        '\n'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            line_index::LineIndex::new(&normalized)
+        } else {
+            line_index::LineIndex::new(&info.text)
+        };
+        let mut functions = info.functions.clone();
+        functions.sort_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)));
+        let mut enclosing = Vec::with_capacity(functions.len());
+        let mut open: Vec<usize> = Vec::new();
+        for (i, (s, _)) in functions.iter().enumerate() {
+            while open.last().is_some_and(|&j| functions[j].0.end <= s.start) {
+                open.pop();
+            }
+            enclosing.push(open.last().copied());
+            open.push(i);
+        }
+        Locator {
+            info,
+            lines,
+            functions,
+            enclosing,
+        }
+    }
+
+    /// `file:line:col (in function f)` for a byte offset: 1-based line, column in
+    /// characters.
+    fn describe(&self, offset: u32) -> String {
+        let text = &self.info.text;
+        let mut off = (offset as usize).min(text.len());
+        while !text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let lc = self.lines.line_col(line_index::TextSize::new(off as u32));
+        let col = self
+            .lines
+            .to_wide(line_index::WideEncoding::Utf32, lc)
+            .map_or(lc.col, |w| w.col);
+        let (line, col) = (lc.line + 1, col + 1);
+        // The innermost definition containing the offset: the last one starting at
+        // or before it, or one enclosing that.
+        let mut cur = match self.functions.partition_point(|(s, _)| s.start <= offset) {
+            0 => None,
+            n => Some(n - 1),
+        };
+        while let Some(i) = cur {
+            if offset < self.functions[i].0.end {
+                break;
+            }
+            cur = self.enclosing[i];
+        }
+        let func = cur.map_or("at top level".to_string(), |i| {
+            format!("in function {}", self.functions[i].1)
+        });
+        format!("{}:{line}:{col} ({func})", self.info.file)
     }
 }
 
@@ -322,7 +395,7 @@ pub(crate) struct Ctx<'a> {
     pub fn_types: Vec<u32>,
     /// Error sites found so far: their descriptions (index = site id).
     pub sites: Vec<String>,
-    pub source: Option<SourceInfo>,
+    source: Option<Locator<'a>>,
     /// Count `Ref` cell bytes ([`Options::stats`]).
     pub stats: bool,
 }
@@ -468,7 +541,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         object_vtable,
         fn_types,
         sites: vec![String::new()],
-        source: opts.source.clone(),
+        source: opts.source.as_ref().map(Locator::new),
         stats: opts.stats,
     };
     let mut user_bodies = Vec::new();

@@ -21,6 +21,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod print;
 pub mod verify;
 pub mod visit;

@@ -125,9 +125,10 @@ pub fn targets_pre(stmts: &[Stmt], f: &mut dyn FnMut(&Place)) {
 /// included, in order of first assignment, once each.
 pub fn assigned_vars(stmts: &[Stmt]) -> Vec<crate::VarId> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     targets_pre(stmts, &mut |t| {
         if let Place::Var(v) = t {
-            if !out.contains(v) {
+            if seen.insert(*v) {
                 out.push(*v);
             }
         }

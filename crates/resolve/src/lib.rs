@@ -1,26 +1,16 @@
-//! Name resolution, type checking and the closure analyses of chocopy-wasm.
+//! Name resolution and type checking of chocopy-wasm.
 //!
 //! - [`lower`](lower::lower): typed AST to IR, resolving every name to an id and
 //!   checking the typing rules (ChocoPy reference manual v2.2, chapter 5).
 //! - [`json`]: the reference implementation's JSON AST, untyped and typed.
-//! - [`callgraph`]: the call graph of the IR (petgraph), its strongly connected
-//!   components, recursion and call-site counts.
-//! - [`captures`]: per function, its free variables; which variables are captured,
-//!   assigned, and nonlocally mutable (assigned by a function other than their owner);
-//!   and the extra parameters lambda lifting needs, computed per SCC.
 //!
-//! The analyses work on IR, so they can be recomputed after any pass (the closure
-//! pipeline re-analyses after inlining, as the design notes require).
+//! The analyses of the IR (call graph, captured variables, extra parameters) are in
+//! `chocopy_ir::analysis`: they read nothing but the IR.
 
 #![warn(missing_docs)]
 
-pub mod callgraph;
-pub mod captures;
 pub mod json;
 pub mod lower;
-
-pub use callgraph::CallGraph;
-pub use captures::Captures;
 
 use std::ops::Range;
 

@@ -1,8 +1,8 @@
 //! Name resolution and type checking: data-driven error tests (the reference
 //! implementation's messages, line and column), and the analyses on known programs.
 
+use chocopy_ir::analysis::{CallGraph, Captures, ExtraParams};
 use chocopy_ir::{FuncId, Program, VarId};
-use chocopy_resolve::{captures, CallGraph};
 use std::path::PathBuf;
 
 fn lower(text: &str) -> (Program, Vec<chocopy_resolve::SemanticError>) {
@@ -84,23 +84,23 @@ print(f(3, 4))
 fn free_and_nonlocally_mutable_variables() {
     let (p, errors) = lower(SIBLINGS);
     assert!(errors.is_empty());
-    let caps = captures::analyze(&p);
-    assert_eq!(names(&p, caps.direct[&func(&p, "k")].clone()), ["b"]);
-    assert_eq!(names(&p, caps.direct[&func(&p, "h")].clone()), ["a"]);
-    assert_eq!(names(&p, caps.direct[&func(&p, "g")].clone()), ["c"]);
-    assert!(caps.free[&func(&p, "f")].is_empty());
-    assert_eq!(names(&p, caps.captured.clone()), ["a", "b", "c"]);
-    assert_eq!(names(&p, caps.nonlocally_mutable.clone()), ["c"]);
-    assert_eq!(names(&p, caps.assigned.clone()), ["c"]);
+    let caps = Captures::analyze(&p);
+    assert_eq!(names(&p, caps.direct(func(&p, "k")).to_vec()), ["b"]);
+    assert_eq!(names(&p, caps.direct(func(&p, "h")).to_vec()), ["a"]);
+    assert_eq!(names(&p, caps.direct(func(&p, "g")).to_vec()), ["c"]);
+    assert!(caps.free(func(&p, "f")).is_empty());
+    assert_eq!(names(&p, caps.captured()), ["a", "b", "c"]);
+    assert_eq!(names(&p, caps.nonlocally_mutable()), ["c"]);
+    assert_eq!(names(&p, caps.assigned()), ["c"]);
 }
 
 #[test]
 fn extra_parameters_are_transitive_through_sibling_calls() {
     let (p, _) = lower(SIBLINGS);
     let cg = CallGraph::build(&p);
-    let caps = captures::analyze(&p);
-    let extra = captures::extra_params(&p, &cg, &caps);
-    let of = |n: &str| names(&p, extra[&func(&p, n)].clone());
+    let caps = Captures::analyze(&p);
+    let extra = ExtraParams::compute(&p, &cg, &caps);
+    let of = |n: &str| names(&p, extra.of(func(&p, n)).to_vec());
     assert_eq!(of("k"), ["b"]);
     assert_eq!(of("h"), ["a", "b"]);
     assert_eq!(of("g"), ["a", "b", "c"]);
@@ -140,9 +140,9 @@ print(f(1))
 ",
     );
     let cg = CallGraph::build(&p);
-    let extra = captures::extra_params(&p, &cg, &captures::analyze(&p));
-    assert_eq!(names(&p, extra[&func(&p, "k")].clone()), ["x", "y"]);
-    assert_eq!(names(&p, extra[&func(&p, "g")].clone()), ["x"]);
+    let extra = ExtraParams::compute(&p, &cg, &Captures::analyze(&p));
+    assert_eq!(names(&p, extra.of(func(&p, "k")).to_vec()), ["x", "y"]);
+    assert_eq!(names(&p, extra.of(func(&p, "g")).to_vec()), ["x"]);
 }
 
 #[test]
