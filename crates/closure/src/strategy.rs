@@ -101,8 +101,10 @@ impl std::fmt::Display for PipelineError {
 }
 
 fn check(p: &Program, shape: Shape, after: &str) -> Result<(), PipelineError> {
-    verify(p, shape)
-        .map_err(|errs| PipelineError(format!("IR invalid after {after}: {}", errs.join("; "))))
+    verify(p, shape).map_err(|errs| {
+        let errs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        PipelineError(format!("IR invalid after {after}: {}", errs.join("; ")))
+    })
 }
 
 /// Runs `strategy` on `p` (verified nested IR), verifying after every pass.

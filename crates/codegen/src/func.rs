@@ -8,7 +8,8 @@
 use crate::runtime::word;
 use crate::{const_value, Ctx, Rt, RuntimeError, CHAR_SIZE, LIST_TAG};
 use chocopy_ir::{
-    BinOp, Builtin, Const, Expr, ExprKind, FuncId, Place, Span, Stmt, Type, UnOp, VarId,
+    AttrId, BinOp, Builtin, Const, Expr, ExprKind, FuncId, MethodSlot, Place, Span, Stmt, Type,
+    UnOp, VarId,
 };
 use std::collections::{HashMap, HashSet};
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, ValType};
@@ -266,12 +267,8 @@ impl Gen<'_, '_> {
         match p {
             Place::Var(v) => prog.vars[*v].ty.clone(),
             Place::RefValue(c) => c.ty.ref_content().cloned().unwrap_or(Type::Object),
-            Place::Attr(obj, name) => match &obj.ty {
-                Type::Class(c) => prog
-                    .attr(*c, name)
-                    .map_or(Type::Object, |(_, a)| a.ty.clone()),
-                _ => Type::Object,
-            },
+            Place::Attr(obj, a) if attr_valid(prog, obj, *a) => prog.attr_def(*a).ty.clone(),
+            Place::Attr(..) => Type::Object,
             Place::Index(list, _) => list.ty.elem().cloned().unwrap_or(Type::Object),
         }
     }
@@ -292,9 +289,10 @@ impl Gen<'_, '_> {
                 self.coerce(ty, &to);
                 self.push(I::I32Store(word(0)));
             }
-            Place::Attr(obj, name) => {
-                let Type::Class(c) = obj.ty else { return };
-                let index = self.m.p.attr(c, name).map_or(0, |(i, _)| i);
+            Place::Attr(obj, a) => {
+                let Some(index) = self.attr_slot(obj, *a) else {
+                    return;
+                };
                 let t = self.temp();
                 self.expr(obj);
                 self.push(I::LocalSet(t));
@@ -353,10 +351,11 @@ impl Gen<'_, '_> {
                     self.expr_as(value, &to);
                     self.push(I::I32Store(word(0)));
                 }
-                [place @ Place::Attr(obj, name)] if self.known_not_none(obj) => {
+                [place @ Place::Attr(obj, a)] if self.known_not_none(obj) => {
                     let to = self.place_type(place);
-                    let Type::Class(c) = obj.ty else { return };
-                    let index = self.m.p.attr(c, name).map_or(0, |(i, _)| i);
+                    let Some(index) = self.attr_slot(obj, *a) else {
+                        return;
+                    };
                     self.expr(obj);
                     self.expr_as(value, &to);
                     self.push(I::I32Store(word(4 + 4 * index as u64)));
@@ -827,7 +826,7 @@ impl Gen<'_, '_> {
                 }
                 self.push(I::Call(self.m.funcs[g]));
             }
-            ExprKind::MethodCall(obj, name, args) => self.method_call(obj, name, args, e.span),
+            ExprKind::MethodCall(obj, slot, args) => self.method_call(obj, *slot, args, e.span),
             ExprKind::New(None) => {
                 self.push(I::I32Const(4));
                 self.push(I::Call(Rt::Alloc as u32));
@@ -839,7 +838,7 @@ impl Gen<'_, '_> {
                 self.release(t);
             }
             ExprKind::New(Some(c)) => {
-                let attrs = p.all_attrs(*c);
+                let attrs: Vec<&chocopy_ir::Attr> = p.all_attrs(*c).collect();
                 self.push(I::I32Const(4 + 4 * attrs.len() as i32));
                 self.push(I::Call(Rt::Alloc as u32));
                 let t = self.temp();
@@ -857,7 +856,7 @@ impl Gen<'_, '_> {
                 }
                 // __init__ is known statically: the class's own or inherited one.
                 self.push(I::LocalGet(t));
-                let init = p.vtable(*c)[0].1;
+                let init = p.vtable(*c).first().and_then(|e| e.func);
                 self.push(I::Call(
                     init.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m]),
                 ));
@@ -907,12 +906,10 @@ impl Gen<'_, '_> {
                 self.release(ti);
                 self.release(ts);
             }
-            ExprKind::Attr(obj, name) => {
-                let Type::Class(c) = obj.ty else {
-                    self.push(I::Unreachable);
+            ExprKind::Attr(obj, a) => {
+                let Some(index) = self.attr_slot(obj, *a) else {
                     return;
                 };
-                let index = p.attr(c, name).map_or(0, |(i, _)| i);
                 self.expr(obj);
                 if !self.known_not_none(obj) {
                     let t = self.temp();
@@ -978,22 +975,46 @@ impl Gen<'_, '_> {
         self.release(t);
     }
 
+    /// The slot of attribute `a` of `obj`, or (an impossible IR: the attribute is
+    /// not in the layout of `obj`'s class) an error and an `unreachable`.
+    fn attr_slot(&mut self, obj: &Expr, a: AttrId) -> Option<u32> {
+        if attr_valid(self.m.p, obj, a) {
+            return Some(a.slot);
+        }
+        let msg = format!(
+            "attribute slot {} of class {} on a value of type {}",
+            a.slot,
+            self.m.p.classes[a.class].name,
+            self.m.p.show(&obj.ty)
+        );
+        self.m.invalid(msg);
+        self.push(I::Unreachable);
+        None
+    }
+
     fn known_not_none(&self, e: &Expr) -> bool {
         matches!(e.kind, ExprKind::Var(v) if self.never_none.contains(&v))
     }
 
-    /// `obj.name(args)`: a direct call when no subclass of the static class
+    /// `obj.method(args)`: a direct call when no subclass of the static class
     /// overrides the method, else dispatch through the table.
-    fn method_call(&mut self, obj: &Expr, name: &str, args: &[Expr], span: Span) {
+    fn method_call(&mut self, obj: &Expr, slot: MethodSlot, args: &[Expr], span: Span) {
         let p = self.m.p;
         let Type::Class(c) = obj.ty else {
             self.init_of_non_class(obj, span);
             return;
         };
-        let Some((slot, target)) = p.method(c, name) else {
+        let layout = &p.classes[c].layout;
+        let Some(entry) = layout.methods.get(slot.0 as usize) else {
+            self.m.invalid(format!(
+                "method slot {} does not exist in class {}",
+                slot.0, p.classes[c].name
+            ));
             self.push(I::Unreachable);
             return;
         };
+        let target = entry.func;
+        let overridden = layout.overridden[slot.0 as usize];
         let t = self.temp();
         self.expr(obj);
         self.push(I::LocalSet(t));
@@ -1011,14 +1032,10 @@ impl Gen<'_, '_> {
         for (a, ty) in args.iter().zip(&params) {
             self.expr_as(a, ty);
         }
-        let overridden = p
-            .classes
-            .iter()
-            .any(|(k, _)| k != c && p.ancestry(k).contains(&c) && p.vtable(k)[slot].1 != target);
         if overridden {
             self.push(I::LocalGet(t));
             self.push(I::I32Load(word(0)));
-            self.push(I::I32Const(slot as i32));
+            self.push(I::I32Const(slot.0 as i32));
             self.push(I::I32Add);
             self.push(I::CallIndirect {
                 type_index: self.m.fn_types[args.len() + 1],
@@ -1030,6 +1047,12 @@ impl Gen<'_, '_> {
         }
         self.release(t);
     }
+}
+
+/// Whether `a` is an attribute of the static class of `obj`.
+fn attr_valid(p: &chocopy_ir::Program, obj: &Expr, a: AttrId) -> bool {
+    matches!(obj.ty, Type::Class(c) if p.inherits(c, a.class))
+        && (a.slot as usize) < p.classes[a.class].layout.attrs.len()
 }
 
 /// Whether evaluating `e` can neither fail nor have an effect (nor allocate): it

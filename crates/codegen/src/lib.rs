@@ -176,11 +176,19 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// Why code generation failed.
+/// Why code generation failed: always an IR that no pass should produce (the
+/// verifier rejects it too), never a property of the source program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodegenError {
     /// The IR still has nested functions (lambda lifting must run first).
     NotFlat,
+    /// An impossible construct: a member slot missing from its class's layout.
+    InvalidIr {
+        /// Where (`f`, `A.m`, `<top level>`).
+        function: String,
+        /// What.
+        message: String,
+    },
 }
 
 impl std::fmt::Display for CodegenError {
@@ -190,6 +198,9 @@ impl std::fmt::Display for CodegenError {
                 f,
                 "code generation needs flat IR (run lambda lifting first)"
             ),
+            CodegenError::InvalidIr { function, message } => {
+                write!(f, "invalid IR in {function}: {message}")
+            }
         }
     }
 }
@@ -398,9 +409,28 @@ pub(crate) struct Ctx<'a> {
     source: Option<Locator<'a>>,
     /// Count `Ref` cell bytes ([`Options::stats`]).
     pub stats: bool,
+    /// The function being compiled, for error messages.
+    pub current: Option<FuncId>,
+    /// The first impossible construct met.
+    pub error: Option<CodegenError>,
 }
 
 impl Ctx<'_> {
+    /// Records an impossible construct in the function being compiled (the first
+    /// one is reported).
+    pub fn invalid(&mut self, message: String) {
+        if self.error.is_none() {
+            let function = match self.current {
+                Some(f) => match self.p.funcs[f].method_of {
+                    Some(c) => format!("{}.{}", self.p.classes[c].name, self.p.funcs[f].name),
+                    None => self.p.funcs[f].name.clone(),
+                },
+                None => "<top level>".into(),
+            };
+            self.error = Some(CodegenError::InvalidIr { function, message });
+        }
+    }
+
     /// A new error site at `span`; its id.
     pub fn site(&mut self, span: Span) -> i32 {
         let text = match &self.source {
@@ -483,7 +513,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     let mut vtables = HashMap::new();
     for (c, _) in p.classes.iter() {
         vtables.insert(c, FIRST_VTABLE + table_funcs.len() as u32);
-        for (_, m) in p.vtable(c) {
+        for m in p.vtable(c).iter().map(|e| e.func) {
             table_funcs.push(m.map_or(Rt::ObjectInit as u32, |m| funcs[&m]));
         }
     }
@@ -543,12 +573,19 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         sites: vec![String::new()],
         source: opts.source.as_ref().map(Locator::new),
         stats: opts.stats,
+        current: None,
+        error: None,
     };
     let mut user_bodies = Vec::new();
     for f in p.roots() {
+        m.current = Some(f);
         user_bodies.push((f, func::compile_function(&mut m, Some(f))));
     }
+    m.current = None;
     let start_body = func::compile_function(&mut m, None);
+    if let Some(e) = m.error.take() {
+        return Err(e);
+    }
 
     // Error sites: (pointer, length) of each description, then the buffers and heap.
     let site_strings: Vec<i32> = m.sites.iter().map(|s| data.string(s.as_bytes())).collect();

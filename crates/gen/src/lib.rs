@@ -11,7 +11,8 @@
 //! - [`mutate`]: token-level mutations (deleted, swapped, duplicated tokens; reserved
 //!   words put in) for testing the front end;
 //! - [`reference`]: the Berkeley reference implementation as an oracle for the front
-//!   end (JSON ASTs and error lists).
+//!   end (JSON ASTs and error lists);
+//! - [`scale`]: large programs of repeated units, for compile-time benchmarks.
 //!
 //! The command `cargo run --release -p chocopy-gen -- --count 10000 --seed S` runs
 //! the differential test on any number of programs.
@@ -25,6 +26,7 @@ pub mod mutate;
 pub mod python;
 pub mod reduce;
 pub mod reference;
+pub mod scale;
 
 pub use ast::{print_program, Layout, Mode, Program};
 pub use generate::{generate, Config};

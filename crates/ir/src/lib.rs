@@ -212,6 +212,73 @@ pub struct Class {
     pub methods: Vec<FuncId>,
     /// The source span of the class name.
     pub span: Span,
+    /// Object layout and dispatch table, computed once from the parent's by
+    /// [`Program::compute_layout`] when the class's members are known.
+    pub layout: ClassLayout,
+}
+
+/// An attribute, resolved: the class that defines it and its slot, its position in
+/// the layout of that class and of every subclass (inherited attributes come first,
+/// so a slot never moves; reference implementation guide, "object layout").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AttrId {
+    /// The class defining the attribute.
+    pub class: ClassId,
+    /// Position among all attributes of `class` (inherited first), from 0.
+    pub slot: u32,
+}
+
+/// A method, resolved: its slot in the dispatch table of the receiver's static class
+/// and of every subclass. Slot 0 is `__init__` in every class (`object`'s, which does
+/// nothing, unless overridden); an override keeps the slot of the method it
+/// overrides; new methods are appended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MethodSlot(pub u32);
+
+impl MethodSlot {
+    /// `__init__`, slot 0 of every dispatch table (also of `object`, `int`, `bool`,
+    /// `str`, whose `__init__` is `object`'s).
+    pub const INIT: MethodSlot = MethodSlot(0);
+}
+
+/// One entry of a dispatch table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchEntry {
+    /// The method name.
+    pub name: String,
+    /// The implementation; `None` for `object.__init__`, which does nothing.
+    pub func: Option<FuncId>,
+}
+
+/// The layout of a class: its attributes by slot and its dispatch table, with name
+/// indexes, computed once ([`Program::compute_layout`]) so that no pass and no code
+/// generator looks a member up by walking the class hierarchy.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClassLayout {
+    /// Every attribute by slot: the defining class and the index in its `attrs`.
+    pub attrs: Vec<(ClassId, u32)>,
+    /// The dispatch table by slot.
+    pub methods: Vec<DispatchEntry>,
+    /// Per slot of `methods`: whether some subclass has another implementation there
+    /// (a call through the slot must then dispatch dynamically).
+    pub overridden: Vec<bool>,
+    /// Depth in the hierarchy: 1 for a direct subclass of `object`.
+    pub depth: u32,
+    attr_index: std::collections::HashMap<String, u32>,
+    method_index: std::collections::HashMap<String, u32>,
+}
+
+impl ClassLayout {
+    /// The slot of attribute `name`, if the class has one (the first, if declared
+    /// twice in an erroneous program).
+    pub fn attr_slot(&self, name: &str) -> Option<u32> {
+        self.attr_index.get(name).copied()
+    }
+
+    /// The slot of method `name`, if the class has one.
+    pub fn method_slot(&self, name: &str) -> Option<MethodSlot> {
+        self.method_index.get(name).copied().map(MethodSlot)
+    }
 }
 
 /// A whole program.
@@ -288,8 +355,8 @@ pub enum Place {
     Var(VarId),
     /// The content of a `Ref` cell: `cell.value`.
     RefValue(Expr),
-    /// `object.name`
-    Attr(Expr, String),
+    /// `object.attribute`
+    Attr(Expr, AttrId),
     /// `list[index]`
     Index(Expr, Expr),
 }
@@ -420,10 +487,11 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// `e[i]` on a list or a string.
     Index(Box<Expr>, Box<Expr>),
-    /// `e.name`: an attribute of an object.
-    Attr(Box<Expr>, String),
-    /// `e.name(args)`: a method call, dispatched on the object's dynamic class.
-    MethodCall(Box<Expr>, String, Vec<Expr>),
+    /// `e.attribute`: an attribute of an object.
+    Attr(Box<Expr>, AttrId),
+    /// `e.method(args)`: a method call, dispatched on the object's dynamic class
+    /// through the slot of the static class of `e` (`__init__` on any other type).
+    MethodCall(Box<Expr>, MethodSlot, Vec<Expr>),
     /// `C()`: a new object of class `C` (`None`: of `object`), its attributes set to
     /// their initial values, then `__init__` called.
     New(Option<ClassId>),
@@ -540,6 +608,18 @@ impl Program {
         out
     }
 
+    /// Whether class `x` is `y` or inherits from it.
+    pub fn inherits(&self, x: ClassId, y: ClassId) -> bool {
+        let mut cur = Some(x);
+        while let Some(k) = cur {
+            if k == y {
+                return true;
+            }
+            cur = self.classes[k].parent;
+        }
+        false
+    }
+
     /// Subtyping `a <= b` (manual 5.2): reflexive, every type below `object`, class
     /// inheritance.
     pub fn is_subtype(&self, a: &Type, b: &Type) -> bool {
@@ -547,7 +627,7 @@ impl Program {
             return true;
         }
         match (a, b) {
-            (Type::Class(x), Type::Class(y)) => self.ancestry(*x).contains(y),
+            (Type::Class(x), Type::Class(y)) => self.inherits(*x, *y),
             _ => false,
         }
     }
@@ -584,50 +664,142 @@ impl Program {
         Type::Object
     }
 
-    /// The attributes of class `c`, inherited ones first: their layout order.
-    pub fn all_attrs(&self, c: ClassId) -> Vec<&Attr> {
-        let mut chain = self.ancestry(c);
-        chain.reverse();
-        chain
-            .iter()
-            .flat_map(|k| self.classes[*k].attrs.iter())
-            .collect()
-    }
-
-    /// The position (in layout order) and definition of attribute `name` of `c`.
-    pub fn attr(&self, c: ClassId, name: &str) -> Option<(usize, &Attr)> {
-        self.all_attrs(c)
-            .into_iter()
-            .enumerate()
-            .find(|(_, a)| a.name == name)
-    }
-
-    /// The dispatch table of class `c`: method names and implementations, by slot.
-    /// Slot 0 is `__init__` (`None`: `object`'s, which does nothing); an override keeps
-    /// the slot of the method it overrides; new methods are appended.
-    pub fn vtable(&self, c: ClassId) -> Vec<(String, Option<FuncId>)> {
-        let mut table = vec![("__init__".to_string(), None)];
-        let mut chain = self.ancestry(c);
-        chain.reverse();
-        for k in chain {
-            for &m in &self.classes[k].methods {
-                let name = self.funcs[m].name.clone();
-                match table.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = Some(m),
-                    None => table.push((name, Some(m))),
+    /// Computes the layout of class `c` from its own members and its parent's
+    /// layout (which must be computed already: superclasses come first), and marks
+    /// the parent's slots that `c` overrides. Time linear in the size of the layout.
+    pub fn compute_layout(&mut self, c: ClassId) {
+        let parent = self.classes[c].parent;
+        let mut layout = match parent {
+            Some(k) => {
+                let pl = &self.classes[k].layout;
+                ClassLayout {
+                    attrs: pl.attrs.clone(),
+                    methods: pl.methods.clone(),
+                    overridden: vec![false; pl.methods.len()],
+                    depth: pl.depth + 1,
+                    attr_index: pl.attr_index.clone(),
+                    method_index: pl.method_index.clone(),
+                }
+            }
+            None => {
+                let mut l = ClassLayout {
+                    depth: 1,
+                    ..ClassLayout::default()
+                };
+                l.methods.push(DispatchEntry {
+                    name: "__init__".into(),
+                    func: None,
+                });
+                l.overridden.push(false);
+                l.method_index.insert("__init__".into(), 0);
+                l
+            }
+        };
+        for (i, a) in self.classes[c].attrs.iter().enumerate() {
+            let slot = layout.attrs.len() as u32;
+            layout.attrs.push((c, i as u32));
+            layout.attr_index.entry(a.name.clone()).or_insert(slot);
+        }
+        for &m in &self.classes[c].methods {
+            let name = &self.funcs[m].name;
+            match layout.method_index.get(name) {
+                Some(&slot) => layout.methods[slot as usize].func = Some(m),
+                None => {
+                    let slot = layout.methods.len() as u32;
+                    layout.method_index.insert(name.clone(), slot);
+                    layout.methods.push(DispatchEntry {
+                        name: name.clone(),
+                        func: Some(m),
+                    });
+                    layout.overridden.push(false);
                 }
             }
         }
-        table
+        // Every ancestor whose implementation differs at a slot dispatches there.
+        let mut cur = parent;
+        while let Some(k) = cur {
+            let n = self.classes[k].layout.methods.len();
+            for slot in 0..n {
+                if self.classes[k].layout.methods[slot].func != layout.methods[slot].func {
+                    self.classes[k].layout.overridden[slot] = true;
+                }
+            }
+            cur = self.classes[k].parent;
+        }
+        self.classes[c].layout = layout;
     }
 
-    /// The slot and implementation of method `name` in class `c`.
-    pub fn method(&self, c: ClassId, name: &str) -> Option<(usize, Option<FuncId>)> {
-        self.vtable(c)
-            .into_iter()
-            .enumerate()
-            .find(|(_, (n, _))| n == name)
-            .map(|(i, (_, f))| (i, f))
+    /// Computes the layouts of every class, superclasses first ([`Self::compute_layout`]).
+    pub fn compute_layouts(&mut self) {
+        let ids: Vec<ClassId> = self.classes.iter().map(|(c, _)| c).collect();
+        for c in ids {
+            self.classes[c].layout = ClassLayout::default();
+        }
+        for c in self.classes_in_hierarchy_order() {
+            self.compute_layout(c);
+        }
+    }
+
+    /// The classes, every superclass before its subclasses (arena order, in which
+    /// lowering creates them, unless a class names a later one as its parent).
+    fn classes_in_hierarchy_order(&self) -> Vec<ClassId> {
+        let mut done = vec![false; self.classes.len()];
+        let mut out = Vec::with_capacity(self.classes.len());
+        for (c, _) in self.classes.iter() {
+            let mut chain = Vec::new();
+            let mut cur = Some(c);
+            while let Some(k) = cur {
+                if done[k.index()] || chain.contains(&k) {
+                    break;
+                }
+                chain.push(k);
+                cur = self.classes[k].parent;
+            }
+            for &k in chain.iter().rev() {
+                done[k.index()] = true;
+                out.push(k);
+            }
+        }
+        out
+    }
+
+    /// The definition of attribute `a`.
+    pub fn attr_def(&self, a: AttrId) -> &Attr {
+        let (k, i) = self.classes[a.class].layout.attrs[a.slot as usize];
+        &self.classes[k].attrs[i as usize]
+    }
+
+    /// Attribute `name` of class `c`, resolved.
+    pub fn attr_id(&self, c: ClassId, name: &str) -> Option<AttrId> {
+        self.classes[c]
+            .layout
+            .attr_slot(name)
+            .map(|slot| AttrId { class: c, slot })
+    }
+
+    /// The attributes of class `c` in layout order (inherited first).
+    pub fn all_attrs(&self, c: ClassId) -> impl Iterator<Item = &Attr> + '_ {
+        self.classes[c]
+            .layout
+            .attrs
+            .iter()
+            .map(|&(k, i)| &self.classes[k].attrs[i as usize])
+    }
+
+    /// The dispatch table of class `c`, by slot.
+    pub fn vtable(&self, c: ClassId) -> &[DispatchEntry] {
+        &self.classes[c].layout.methods
+    }
+
+    /// The name of method slot `m` for a receiver of static type `recv`: from the
+    /// class's dispatch table, `__init__` for slot 0 of any other type; `None` if the
+    /// slot does not exist.
+    pub fn method_name(&self, recv: &Type, m: MethodSlot) -> Option<&str> {
+        match recv {
+            Type::Class(c) => self.vtable(*c).get(m.0 as usize).map(|e| e.name.as_str()),
+            _ if m == MethodSlot::INIT => Some("__init__"),
+            _ => None,
+        }
     }
 }
 

@@ -19,13 +19,20 @@ use crate::{
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
-/// How synthesized names (those containing `$`) are printed.
+/// How the program is printed: how synthesized names (those containing `$`) are
+/// spelled, and how exactly types are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Naming {
-    /// Exactly as in the IR (`f$g`, `x$1`): for reading, not runnable.
+    /// Names exactly as in the IR (`f$g`, `x$1`), types as CPython would accept them
+    /// (`object` for `<None>`, one `Ref` class for every cell): for people to read,
+    /// not runnable.
     Ir,
     /// `$` becomes `_` (`f_g`), made unique: runnable by CPython.
     Python,
+    /// The IR text format: names as [`Naming::Ir`], and exact types (`<None>`,
+    /// `<Empty>`, `Ref[int]`), so that [`crate::read::read`] gives the same program
+    /// back (print, read, print is the identity).
+    Text,
 }
 
 /// Words no printed name may take: Python keywords, the ChocoPy builtins and the
@@ -70,7 +77,7 @@ impl Names {
 
     fn hint(&self, h: &str) -> String {
         match self.naming {
-            Naming::Ir => h.to_string(),
+            Naming::Ir | Naming::Text => h.to_string(),
             Naming::Python => h.replace('$', "_"),
         }
     }
@@ -81,7 +88,7 @@ impl Names {
             return base;
         }
         let sep = match self.naming {
-            Naming::Ir => '$',
+            Naming::Ir | Naming::Text => '$',
             Naming::Python => '_',
         };
         (1..)
@@ -232,15 +239,34 @@ impl Printer<'_> {
         self.names.get(Entity::Func(f))
     }
 
+    /// A type annotation. With [`Naming::Python`], one CPython accepts (`object` for
+    /// `<None>` and `<Empty>`, the `Ref` class for every cell); with [`Naming::Text`],
+    /// the exact type, so that the text can be read back ([`crate::read`]):
+    /// `<None>`, `<Empty>`, `Ref[int]`.
     fn ty(&self, t: &Type) -> String {
+        let exact = self.names.naming == Naming::Text;
         match t {
             Type::Int => "int".into(),
             Type::Bool => "bool".into(),
             Type::Str => "str".into(),
+            Type::None if exact => "<None>".into(),
+            Type::Empty if exact => "<Empty>".into(),
             Type::None | Type::Empty | Type::Object => "object".into(),
             Type::Class(c) => format!("\"{}\"", self.names.get(Entity::Class(*c))),
             Type::List(e) => format!("[{}]", self.ty(e)),
+            Type::Ref(e) if exact => {
+                format!("{}[{}]", self.names.get(Entity::RefClass), self.ty(e))
+            }
             Type::Ref(_) => self.names.get(Entity::RefClass).to_string(),
+        }
+    }
+
+    fn attr_name(&self, a: crate::AttrId) -> &str {
+        let layout = &self.p.classes[a.class].layout;
+        if (a.slot as usize) < layout.attrs.len() {
+            &self.p.attr_def(a).name
+        } else {
+            "<unknown attribute>"
         }
     }
 
@@ -425,7 +451,7 @@ impl Printer<'_> {
         match p {
             Place::Var(v) => self.var(*v).to_string(),
             Place::RefValue(cell) => format!("{}.value", self.expr(cell, 9)),
-            Place::Attr(obj, name) => format!("{}.{name}", self.expr(obj, 9)),
+            Place::Attr(obj, a) => format!("{}.{}", self.expr(obj, 9), self.attr_name(*a)),
             Place::Index(list, index) => format!("{}[{}]", self.expr(list, 9), self.expr(index, 0)),
         }
     }
@@ -471,8 +497,12 @@ impl Printer<'_> {
             ExprKind::RefGet(a) => (9, format!("{}.value", self.expr(a, 9))),
             ExprKind::List(items) => (9, format!("[{}]", self.args(items))),
             ExprKind::Index(a, i) => (9, format!("{}[{}]", self.expr(a, 9), self.expr(i, 0))),
-            ExprKind::Attr(a, name) => (9, format!("{}.{name}", self.expr(a, 9))),
-            ExprKind::MethodCall(a, name, args) => {
+            ExprKind::Attr(obj, a) => (9, format!("{}.{}", self.expr(obj, 9), self.attr_name(*a))),
+            ExprKind::MethodCall(a, slot, args) => {
+                let name = self
+                    .p
+                    .method_name(&a.ty, *slot)
+                    .unwrap_or("<unknown method>");
                 // `1.__init__()` would read as a float: parenthesise numbers.
                 let mut receiver = self.expr(a, 9);
                 if receiver.starts_with(|c: char| c.is_ascii_digit()) {

@@ -14,13 +14,19 @@
 //! - types: each expression's type follows from its operands (manual 5.2), a variable
 //!   read has the variable's type, conditions are `bool`, arguments and assigned values
 //!   are assignable to their parameters and places, `return` values to the return type;
-//!   `return` appears only inside functions; attributes and methods exist.
+//!   `return` appears only inside functions; attributes and method slots exist in the
+//!   layout of the receiver's class.
 //!
 //! With [`Shape::Flat`] additionally: no function is nested and no function touches
 //! another function's variables (the postcondition of lambda lifting).
+//!
+//! Time: linear in the size of the program (membership facts are tables indexed by
+//! id), times the nesting depth for the visibility of enclosing functions' variables.
 
-use crate::{BinOp, Builtin, Expr, ExprKind, FuncId, Place, Program, Stmt, Type, UnOp, VarId};
-use std::collections::HashSet;
+use crate::{
+    BinOp, Builtin, Expr, ExprKind, FuncId, MethodSlot, Place, Program, Span, Stmt, Type, UnOp,
+    VarId,
+};
 
 /// Which shape of IR to expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +37,41 @@ pub enum Shape {
     Flat,
 }
 
-/// Checks `p`; returns every violation found, each as a sentence naming the function.
-pub fn verify(p: &Program, shape: Shape) -> Result<(), Vec<String>> {
+/// One violated invariant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyError {
+    /// The function whose body or declaration is wrong; `None` for the top level and
+    /// for program-wide facts.
+    pub function: Option<FuncId>,
+    /// Where it is reported: the function's name, `<top level>`, or empty for a
+    /// program-wide fact.
+    pub context: String,
+    /// The source span of the offending expression, or of the function.
+    pub span: Span,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.context.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.context, self.message)
+        }
+    }
+}
+
+/// Checks `p`; returns every violation found.
+pub fn verify(p: &Program, shape: Shape) -> Result<(), Vec<VerifyError>> {
     let mut v = Verifier {
         p,
         shape,
         errors: Vec::new(),
-        declared: HashSet::new(),
+        declared: vec![false; p.vars.len()],
+        global: vec![false; p.vars.len()],
+        top_level: vec![false; p.funcs.len()],
+        reachable: vec![false; p.funcs.len()],
     };
     v.run();
     if v.errors.is_empty() {
@@ -50,14 +84,40 @@ pub fn verify(p: &Program, shape: Shape) -> Result<(), Vec<String>> {
 struct Verifier<'a> {
     p: &'a Program,
     shape: Shape,
-    errors: Vec<String>,
-    /// Variables declared by the program (globals, parameters, locals).
-    declared: HashSet<VarId>,
+    errors: Vec<VerifyError>,
+    /// By variable index: declared by the program (globals, parameters, locals).
+    declared: Vec<bool>,
+    /// By variable index: a global.
+    global: Vec<bool>,
+    /// By function index: listed in `Program::functions`.
+    top_level: Vec<bool>,
+    /// By function index: reachable from the roots.
+    reachable: Vec<bool>,
 }
 
 impl Verifier<'_> {
-    fn err(&mut self, msg: String) {
-        self.errors.push(msg);
+    /// A program-wide error.
+    fn fact(&mut self, message: String) {
+        self.errors.push(VerifyError {
+            function: None,
+            context: String::new(),
+            span: Span::default(),
+            message,
+        });
+    }
+
+    /// An error in function `f` (`None`: the top level) at `span`.
+    fn err(&mut self, f: Option<FuncId>, span: Span, message: String) {
+        let context = match f {
+            Some(f) => self.p.funcs[f].name.clone(),
+            None => "<top level>".into(),
+        };
+        self.errors.push(VerifyError {
+            function: f,
+            context,
+            span,
+            message,
+        });
     }
 
     fn show(&self, t: &Type) -> String {
@@ -66,23 +126,25 @@ impl Verifier<'_> {
 
     fn run(&mut self) {
         let p = self.p;
+        for &f in &p.functions {
+            self.top_level[f.index()] = true;
+        }
         // Reachability and parent links.
-        let mut seen = HashSet::new();
         let mut stack: Vec<(FuncId, Option<FuncId>)> =
             p.roots().into_iter().map(|f| (f, None)).collect();
         while let Some((f, parent)) = stack.pop() {
-            if !seen.insert(f) {
-                self.err(format!("function {} is reachable twice", p.funcs[f].name));
+            if std::mem::replace(&mut self.reachable[f.index()], true) {
+                self.fact(format!("function {} is reachable twice", p.funcs[f].name));
                 continue;
             }
             if p.funcs[f].parent != parent {
-                self.err(format!(
+                self.fact(format!(
                     "function {} has a wrong parent link",
                     p.funcs[f].name
                 ));
             }
             if self.shape == Shape::Flat && parent.is_some() {
-                self.err(format!("function {} is nested in flat IR", p.funcs[f].name));
+                self.fact(format!("function {} is nested in flat IR", p.funcs[f].name));
             }
             for &g in &p.funcs[f].nested {
                 stack.push((g, Some(f)));
@@ -96,57 +158,57 @@ impl Verifier<'_> {
                     .first()
                     .is_some_and(|&s| p.vars[s].ty == Type::Class(c));
                 if func.method_of != Some(c) || !self_ok {
-                    self.err(format!(
+                    self.fact(format!(
                         "method {} of {} is malformed",
                         func.name, class.name
                     ));
                 }
             }
+            if class.layout.depth == 0 {
+                self.fact(format!("class {} has no layout", class.name));
+            }
         }
         // Declarations.
-        let mut declared = HashSet::new();
         for d in &p.globals {
             if p.vars[d.var].owner.is_some() {
-                self.err(format!("global {} has an owner", p.vars[d.var].name));
+                self.fact(format!("global {} has an owner", p.vars[d.var].name));
             }
-            if !declared.insert(d.var) {
-                self.err(format!("global {} declared twice", p.vars[d.var].name));
+            if std::mem::replace(&mut self.declared[d.var.index()], true) {
+                self.fact(format!("global {} declared twice", p.vars[d.var].name));
             }
+            self.global[d.var.index()] = true;
             if !p.is_assignable(&d.init.ty(), &p.vars[d.var].ty) {
-                self.err(format!(
+                self.fact(format!(
                     "global {} has an initialiser of the wrong type",
                     p.vars[d.var].name
                 ));
             }
         }
-        for f in p.all_functions() {
+        let all = p.all_functions();
+        for &f in &all {
             let func = &p.funcs[f];
             let locals = func.params.iter().chain(func.locals.iter().map(|d| &d.var));
             for &v in locals {
                 if p.vars[v].owner != Some(f) {
-                    self.err(format!(
-                        "{}: variable {} is declared but not owned here",
-                        func.name, p.vars[v].name
-                    ));
+                    let msg = format!("variable {} is declared but not owned here", p.vars[v].name);
+                    self.err(Some(f), func.span, msg);
                 }
-                if !declared.insert(v) {
-                    self.err(format!(
-                        "{}: variable {} declared twice",
-                        func.name, p.vars[v].name
-                    ));
+                if std::mem::replace(&mut self.declared[v.index()], true) {
+                    let msg = format!("variable {} declared twice", p.vars[v].name);
+                    self.err(Some(f), func.span, msg);
                 }
             }
             for d in &func.locals {
                 if !p.is_assignable(&d.init.ty(), &p.vars[d.var].ty) {
-                    self.err(format!(
-                        "{}: local {} has an initialiser of the wrong type",
-                        func.name, p.vars[d.var].name
-                    ));
+                    let msg = format!(
+                        "local {} has an initialiser of the wrong type",
+                        p.vars[d.var].name
+                    );
+                    self.err(Some(f), func.span, msg);
                 }
             }
         }
-        self.declared = declared;
-        for f in p.all_functions() {
+        for &f in &all {
             self.stmts(&p.funcs[f].body, Some(f));
         }
         self.stmts(&p.main, None);
@@ -154,7 +216,7 @@ impl Verifier<'_> {
 
     fn visible_var(&self, v: VarId, f: Option<FuncId>) -> bool {
         match (self.p.vars[v].owner, f) {
-            (None, _) => self.p.globals.iter().any(|d| d.var == v),
+            (None, _) => self.global.get(v.index()).copied().unwrap_or(false),
             (Some(_), None) => false,
             (Some(o), Some(f)) => match self.shape {
                 Shape::Flat => o == f,
@@ -168,18 +230,10 @@ impl Verifier<'_> {
             return false;
         }
         match (self.p.funcs[g].parent, f) {
-            (None, _) => self.p.functions.contains(&g),
+            (None, _) => self.top_level[g.index()],
             (Some(_), None) => false,
-            (Some(parent), Some(f)) => {
-                self.p.encloses(parent, f) && self.p.funcs[parent].nested.contains(&g)
-            }
-        }
-    }
-
-    fn where_(&self, f: Option<FuncId>) -> String {
-        match f {
-            Some(f) => self.p.funcs[f].name.clone(),
-            None => "<top level>".into(),
+            // Reachable with this parent link: listed in the parent's `nested`.
+            (Some(parent), Some(f)) => self.p.encloses(parent, f) && self.reachable[g.index()],
         }
     }
 
@@ -189,16 +243,22 @@ impl Verifier<'_> {
         }
     }
 
+    /// The span to report a statement-level error at.
+    fn span_of(&self, f: Option<FuncId>, e: Option<&Expr>) -> Span {
+        match (e, f) {
+            (Some(e), _) if e.span != Span::default() => e.span,
+            (_, Some(f)) => self.p.funcs[f].span,
+            _ => Span::default(),
+        }
+    }
+
     /// Checks a place's operands; returns the type it stores.
-    fn place(&mut self, t: &Place, f: Option<FuncId>) -> Option<Type> {
-        let w = self.where_(f);
+    fn place(&mut self, t: &Place, f: Option<FuncId>, at: Span) -> Option<Type> {
         match t {
             Place::Var(v) => {
                 if !self.visible_var(*v, f) {
-                    self.err(format!(
-                        "{w}: assigns invisible variable {}",
-                        self.p.vars[*v].name
-                    ));
+                    let msg = format!("assigns invisible variable {}", self.p.vars[*v].name);
+                    self.err(f, at, msg);
                 }
                 Some(self.p.vars[*v].ty.clone())
             }
@@ -207,36 +267,28 @@ impl Verifier<'_> {
                 match &cell.ty {
                     Type::Ref(t) => Some((**t).clone()),
                     other => {
-                        let msg =
-                            format!("{w}: .value assigned on non-Ref type {}", self.show(other));
-                        self.err(msg);
+                        let msg = format!(".value assigned on non-Ref type {}", self.show(other));
+                        self.err(f, cell.span, msg);
                         None
                     }
                 }
             }
-            Place::Attr(obj, name) => {
+            Place::Attr(obj, a) => {
                 self.expr(obj, f);
-                let attr = match &obj.ty {
-                    Type::Class(c) => self.p.attr(*c, name).map(|(_, a)| a.ty.clone()),
-                    _ => None,
-                };
-                if attr.is_none() {
-                    let msg = format!("{w}: no attribute {name} on {}", self.show(&obj.ty));
-                    self.err(msg);
-                }
-                attr
+                self.attr(obj, *a, f)
             }
             Place::Index(list, index) => {
                 self.expr(list, f);
                 self.expr(index, f);
                 if index.ty != Type::Int {
-                    self.err(format!("{w}: index of type {}", self.show(&index.ty)));
+                    let msg = format!("index of type {}", self.show(&index.ty));
+                    self.err(f, index.span, msg);
                 }
                 match list.ty.elem() {
                     Some(t) => Some(t.clone()),
                     None => {
-                        let msg = format!("{w}: index assignment on {}", self.show(&list.ty));
-                        self.err(msg);
+                        let msg = format!("index assignment on {}", self.show(&list.ty));
+                        self.err(f, list.span, msg);
                         None
                     }
                 }
@@ -244,15 +296,46 @@ impl Verifier<'_> {
         }
     }
 
-    fn check_assignable(&mut self, from: &Type, to: &Type, f: Option<FuncId>, what: &str) {
+    /// The type of attribute `a` of `obj`, checking that it exists in the layout of
+    /// `obj`'s class.
+    fn attr(&mut self, obj: &Expr, a: crate::AttrId, f: Option<FuncId>) -> Option<Type> {
+        let p = self.p;
+        let valid = (a.slot as usize) < p.classes[a.class].layout.attrs.len();
+        let name = if valid {
+            p.attr_def(a).name.clone()
+        } else {
+            format!("#{}", a.slot)
+        };
+        match &obj.ty {
+            Type::Class(c) if valid && p.inherits(*c, a.class) => Some(p.attr_def(a).ty.clone()),
+            Type::Class(c) => {
+                let msg = format!("no attribute {name} in {}", p.classes[*c].name);
+                self.err(f, obj.span, msg);
+                None
+            }
+            other => {
+                let msg = format!("attribute {name} of {}", self.show(other));
+                self.err(f, obj.span, msg);
+                None
+            }
+        }
+    }
+
+    fn check_assignable(
+        &mut self,
+        from: &Type,
+        to: &Type,
+        f: Option<FuncId>,
+        at: Span,
+        what: &str,
+    ) {
         if !self.p.is_assignable(from, to) {
             let msg = format!(
-                "{}: {what}: {} is not assignable to {}",
-                self.where_(f),
+                "{what}: {} is not assignable to {}",
                 self.show(from),
                 self.show(to)
             );
-            self.err(msg);
+            self.err(f, at, msg);
         }
     }
 
@@ -261,9 +344,10 @@ impl Verifier<'_> {
             Stmt::Expr(e) => self.expr(e, f),
             Stmt::Assign { targets, value } => {
                 self.expr(value, f);
+                let at = self.span_of(f, Some(value));
                 for t in targets {
-                    if let Some(ty) = self.place(t, f) {
-                        self.check_assignable(&value.ty, &ty, f, "assignment");
+                    if let Some(ty) = self.place(t, f, at) {
+                        self.check_assignable(&value.ty, &ty, f, at, "assignment");
                     }
                 }
             }
@@ -278,23 +362,24 @@ impl Verifier<'_> {
             }
             Stmt::For { target, iter, body } => {
                 self.expr(iter, f);
+                let at = self.span_of(f, Some(iter));
                 let elem = match &iter.ty {
                     Type::Str => Some(Type::Str),
                     Type::List(t) => Some((**t).clone()),
                     _ => {
-                        let msg = format!("{}: for over {}", self.where_(f), self.show(&iter.ty));
-                        self.err(msg);
+                        let msg = format!("for over {}", self.show(&iter.ty));
+                        self.err(f, at, msg);
                         None
                     }
                 };
-                if let (Some(ty), Some(elem)) = (self.place(target, f), elem) {
-                    self.check_assignable(&elem, &ty, f, "for target");
+                if let (Some(ty), Some(elem)) = (self.place(target, f, at), elem) {
+                    self.check_assignable(&elem, &ty, f, at, "for target");
                 }
                 self.stmts(body, f);
             }
-            Stmt::Return { value, .. } => {
+            Stmt::Return { value, span } => {
                 let Some(func) = f else {
-                    self.err("return at the top level".into());
+                    self.fact("return at the top level".into());
                     return;
                 };
                 let ret = self.p.funcs[func].ret.clone();
@@ -305,7 +390,7 @@ impl Verifier<'_> {
                     }
                     None => Type::None,
                 };
-                self.check_assignable(&ty, &ret, f, "return");
+                self.check_assignable(&ty, &ret, f, *span, "return");
             }
         }
     }
@@ -313,24 +398,30 @@ impl Verifier<'_> {
     fn cond(&mut self, e: &Expr, f: Option<FuncId>) {
         self.expr(e, f);
         if e.ty != Type::Bool {
-            let msg = format!("{}: condition of type {}", self.where_(f), self.show(&e.ty));
-            self.err(msg);
+            let msg = format!("condition of type {}", self.show(&e.ty));
+            self.err(f, e.span, msg);
         }
     }
 
-    fn args(&mut self, args: &[Expr], params: &[Type], f: Option<FuncId>, callee: &str) {
+    fn args<'t>(
+        &mut self,
+        args: &[Expr],
+        params: impl ExactSizeIterator<Item = &'t Type>,
+        f: Option<FuncId>,
+        at: Span,
+        callee: &str,
+    ) {
         if args.len() != params.len() {
             let msg = format!(
-                "{}: calls {callee} with {} arguments, expected {}",
-                self.where_(f),
+                "calls {callee} with {} arguments, expected {}",
                 args.len(),
                 params.len()
             );
-            self.err(msg);
+            self.err(f, at, msg);
             return;
         }
         for (a, t) in args.iter().zip(params) {
-            self.check_assignable(&a.ty, t, f, &format!("argument of {callee}"));
+            self.check_assignable(&a.ty, t, f, a.span, &format!("argument of {callee}"));
         }
     }
 
@@ -338,19 +429,24 @@ impl Verifier<'_> {
         for c in crate::visit::children(e) {
             self.expr(c, f);
         }
-        let w = self.where_(f);
         let p = self.p;
+        let at = e.span;
         let expected: Option<Type> = match &e.kind {
             ExprKind::Const(c) => Some(c.ty()),
             ExprKind::Var(v) => {
-                if !self.declared.contains(v) {
-                    self.err(format!(
-                        "{w}: reads undeclared variable {}",
-                        p.vars[*v].name
-                    ));
+                if !self.declared.get(v.index()).copied().unwrap_or(false) {
+                    self.err(
+                        f,
+                        at,
+                        format!("reads undeclared variable {}", p.vars[*v].name),
+                    );
                 }
                 if !self.visible_var(*v, f) {
-                    self.err(format!("{w}: reads invisible variable {}", p.vars[*v].name));
+                    self.err(
+                        f,
+                        at,
+                        format!("reads invisible variable {}", p.vars[*v].name),
+                    );
                 }
                 Some(p.vars[*v].ty.clone())
             }
@@ -360,7 +456,7 @@ impl Verifier<'_> {
                     UnOp::Not => Type::Bool,
                 };
                 if a.ty != t {
-                    self.err(format!("{w}: unary operand of type {}", self.show(&a.ty)));
+                    self.err(f, at, format!("unary operand of type {}", self.show(&a.ty)));
                 }
                 Some(t)
             }
@@ -387,40 +483,36 @@ impl Verifier<'_> {
                     }
                 };
                 if !ok {
-                    self.err(format!(
-                        "{w}: operator {} on {} and {}",
+                    let msg = format!(
+                        "operator {} on {} and {}",
                         op.symbol(),
                         self.show(&a.ty),
                         self.show(&b.ty)
-                    ));
+                    );
+                    self.err(f, at, msg);
                 }
                 Some(ty)
             }
             ExprKind::IfExpr(c, a, b) => {
                 if c.ty != Type::Bool {
-                    self.err(format!(
-                        "{w}: conditional with condition of type {}",
-                        self.show(&c.ty)
-                    ));
+                    let msg = format!("conditional with condition of type {}", self.show(&c.ty));
+                    self.err(f, at, msg);
                 }
-                self.check_assignable(&a.ty, &e.ty, f, "conditional branch");
-                self.check_assignable(&b.ty, &e.ty, f, "conditional branch");
+                self.check_assignable(&a.ty, &e.ty, f, at, "conditional branch");
+                self.check_assignable(&b.ty, &e.ty, f, at, "conditional branch");
                 None
             }
             ExprKind::Call(g, args) => {
                 if !self.visible_func(*g, f) {
-                    self.err(format!(
-                        "{w}: calls invisible function {}",
-                        p.funcs[*g].name
-                    ));
+                    self.err(
+                        f,
+                        at,
+                        format!("calls invisible function {}", p.funcs[*g].name),
+                    );
                 }
                 let callee = &p.funcs[*g];
-                let params: Vec<Type> = callee
-                    .params
-                    .iter()
-                    .map(|&v| p.vars[v].ty.clone())
-                    .collect();
-                self.args(args, &params, f, &callee.name);
+                let params = callee.params.iter().map(|&v| &p.vars[v].ty);
+                self.args(args, params, f, at, &callee.name);
                 Some(callee.ret.clone())
             }
             ExprKind::Builtin(b, args) => {
@@ -429,7 +521,7 @@ impl Verifier<'_> {
                     Builtin::Len => (vec![Type::Object], Type::Int),
                     Builtin::Input => (vec![], Type::Str),
                 };
-                self.args(args, &params, f, b.name());
+                self.args(args, params.iter(), f, at, b.name());
                 Some(ret)
             }
             ExprKind::List(items) => {
@@ -441,9 +533,10 @@ impl Verifier<'_> {
                     Some(t) => {
                         // The printed type may be wider than the join (after a pass).
                         if let Some(elem) = e.ty.elem() {
-                            self.check_assignable(&t, elem, f, "list element");
+                            self.check_assignable(&t, elem, f, at, "list element");
                         } else {
-                            self.err(format!("{w}: list display of type {}", self.show(&e.ty)));
+                            let msg = format!("list display of type {}", self.show(&e.ty));
+                            self.err(f, at, msg);
                         }
                         None
                     }
@@ -451,86 +544,88 @@ impl Verifier<'_> {
             }
             ExprKind::Index(list, index) => {
                 if index.ty != Type::Int {
-                    self.err(format!("{w}: index of type {}", self.show(&index.ty)));
+                    self.err(f, at, format!("index of type {}", self.show(&index.ty)));
                 }
                 match &list.ty {
                     Type::Str => Some(Type::Str),
                     Type::List(t) => Some((**t).clone()),
                     other => {
-                        self.err(format!("{w}: indexing {}", self.show(other)));
+                        let msg = format!("indexing {}", self.show(other));
+                        self.err(f, at, msg);
                         None
                     }
                 }
             }
-            ExprKind::Attr(obj, name) => match &obj.ty {
-                Type::Class(c) => match p.attr(*c, name) {
-                    Some((_, a)) => Some(a.ty.clone()),
-                    None => {
-                        self.err(format!(
-                            "{w}: no attribute {name} in {}",
-                            p.classes[*c].name
-                        ));
-                        None
-                    }
-                },
-                other => {
-                    self.err(format!("{w}: attribute {name} of {}", self.show(other)));
-                    None
-                }
-            },
-            ExprKind::MethodCall(obj, name, args) => match &obj.ty {
-                Type::Class(c) => match p.method(*c, name) {
-                    Some((_, Some(m))) => {
-                        let callee = &p.funcs[m];
-                        let params: Vec<Type> = callee.params[1..]
-                            .iter()
-                            .map(|&v| p.vars[v].ty.clone())
-                            .collect();
-                        self.args(args, &params, f, name);
-                        Some(callee.ret.clone())
-                    }
-                    Some((_, None)) => Some(Type::None),
-                    None => {
-                        self.err(format!("{w}: no method {name} in {}", p.classes[*c].name));
-                        None
-                    }
-                },
-                // `object.__init__`, which every class inherits (manual 5.2).
-                Type::Object | Type::Int | Type::Bool | Type::Str | Type::None | Type::Empty
-                    if name == "__init__" && args.is_empty() =>
-                {
-                    Some(Type::None)
-                }
-                other => {
-                    self.err(format!("{w}: method {name} of {}", self.show(other)));
-                    None
-                }
-            },
+            ExprKind::Attr(obj, a) => self.attr(obj, *a, f),
+            ExprKind::MethodCall(obj, slot, args) => self.method_call(obj, *slot, args, f, at),
             ExprKind::New(c) => Some(c.map_or(Type::Object, Type::Class)),
             ExprKind::RefNew => {
                 if !matches!(e.ty, Type::Ref(_)) {
-                    self.err(format!("{w}: Ref() of type {}", self.show(&e.ty)));
+                    self.err(f, at, format!("Ref() of type {}", self.show(&e.ty)));
                 }
                 None
             }
             ExprKind::RefGet(cell) => match &cell.ty {
                 Type::Ref(t) => Some((**t).clone()),
                 other => {
-                    self.err(format!(
-                        "{w}: .value read on non-Ref type {}",
-                        self.show(other)
-                    ));
+                    let msg = format!(".value read on non-Ref type {}", self.show(other));
+                    self.err(f, at, msg);
                     None
                 }
             },
         };
         if let Some(t) = expected {
             if t != e.ty {
-                self.err(format!(
-                    "{w}: expression typed {} but computes {}",
+                let msg = format!(
+                    "expression typed {} but computes {}",
                     self.show(&e.ty),
                     self.show(&t)
-                ));
+                );
+                self.err(f, at, msg);
+            }
+        }
+    }
+
+    /// Checks a method call through `slot`; returns its result type.
+    fn method_call(
+        &mut self,
+        obj: &Expr,
+        slot: MethodSlot,
+        args: &[Expr],
+        f: Option<FuncId>,
+        at: Span,
+    ) -> Option<Type> {
+        let p = self.p;
+        match &obj.ty {
+            Type::Class(c) => match p.vtable(*c).get(slot.0 as usize) {
+                Some(entry) => match entry.func {
+                    Some(m) => {
+                        let callee = &p.funcs[m];
+                        let params = callee.params[1..].iter().map(|&v| &p.vars[v].ty);
+                        self.args(args, params, f, at, &entry.name);
+                        Some(callee.ret.clone())
+                    }
+                    None => {
+                        self.args(args, [].iter(), f, at, &entry.name);
+                        Some(Type::None)
+                    }
+                },
+                None => {
+                    let msg = format!("no method slot {} in {}", slot.0, p.classes[*c].name);
+                    self.err(f, at, msg);
+                    None
+                }
+            },
+            // `object.__init__`, which every class inherits (manual 5.2).
+            Type::Object | Type::Int | Type::Bool | Type::Str | Type::None | Type::Empty
+                if slot == MethodSlot::INIT && args.is_empty() =>
+            {
+                Some(Type::None)
+            }
+            other => {
+                let msg = format!("method slot {} of {}", slot.0, self.show(other));
+                self.err(f, at, msg);
+                None
             }
         }
     }

@@ -48,12 +48,13 @@ fn nested_ir_verifies_only_as_nested() {
     verify(&p, Shape::Nested).unwrap();
     let errs = verify(&p, Shape::Flat).unwrap_err();
     assert!(
-        errs.iter().any(|e| e.contains("nested in flat IR")),
+        errs.iter()
+            .any(|e| e.to_string().contains("nested in flat IR")),
         "{errs:?}"
     );
     assert!(
         errs.iter()
-            .any(|e| e.contains("reads invisible variable x")),
+            .any(|e| e.to_string().contains("reads invisible variable x")),
         "{errs:?}"
     );
 }
@@ -76,16 +77,18 @@ fn verifier_reports_type_and_scope_errors() {
     let errs = verify(&p, Shape::Nested).unwrap_err();
     assert!(
         errs.iter()
-            .any(|e| e.contains("assigns invisible variable stray")),
+            .any(|e| e.to_string().contains("assigns invisible variable stray")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e
+            .to_string()
+            .contains("assignment: int is not assignable to bool")),
         "{errs:?}"
     );
     assert!(
         errs.iter()
-            .any(|e| e.contains("assignment: int is not assignable to bool")),
-        "{errs:?}"
-    );
-    assert!(
-        errs.iter().any(|e| e.contains("return at the top level")),
+            .any(|e| e.to_string().contains("return at the top level")),
         "{errs:?}"
     );
 }

@@ -15,8 +15,8 @@
 
 use crate::SemanticError;
 use chocopy_ir::{
-    Attr, BinOp, Builtin, Class, ClassId, Const, Expr, ExprKind, FuncId, Function, Place, Program,
-    Span, Stmt, Type, UnOp, VarDef, VarId,
+    Attr, AttrId, BinOp, Builtin, Class, ClassId, Const, Expr, ExprKind, FuncId, Function,
+    MethodSlot, Place, Program, Span, Stmt, Type, UnOp, VarDef, VarId,
 };
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
@@ -532,6 +532,7 @@ impl Lowerer {
                     attrs: Vec::new(),
                     methods: Vec::new(),
                     span: token_span(&name),
+                    layout: Default::default(),
                 });
                 self.pending.entry(name.text().to_string()).or_insert(id);
                 self.class_defs.insert(c.clone(), id);
@@ -554,6 +555,8 @@ impl Lowerer {
                 ast::Item::ClassDef(c) => {
                     if let Some(id) = self.declare_class(c) {
                         let methods = self.class_members(id, c);
+                        // The parent's layout is complete: it was declared before.
+                        self.prog.compute_layout(id);
                         funcs.extend(methods);
                     }
                 }
@@ -618,9 +621,9 @@ impl Lowerer {
             for a in self.prog.all_attrs(p) {
                 attrs.insert(a.name.clone(), a.ty.clone());
             }
-            for (name, f) in self.prog.vtable(p) {
-                if let Some(f) = f {
-                    methods.insert(name, self.signature(f));
+            for e in self.prog.vtable(p) {
+                if let Some(f) = e.func {
+                    methods.insert(e.name.clone(), self.signature(f));
                 }
             }
         }
@@ -1073,7 +1076,7 @@ impl Lowerer {
                 let obj = self.expr(&obj);
                 let name = name.text().to_string();
                 match self.attr_type(&obj, &name, span) {
-                    Some(ty) => (Some(Place::Attr(obj, name)), ty, None),
+                    Some((a, ty)) => (Some(Place::Attr(obj, a)), ty, None),
                     None => fail,
                 }
             }
@@ -1299,11 +1302,11 @@ impl Lowerer {
         }
     }
 
-    /// The type of attribute `name` of `obj`, or an error.
-    fn attr_type(&mut self, obj: &Expr, name: &str, span: Span) -> Option<Type> {
+    /// Attribute `name` of `obj` and its type, or an error.
+    fn attr_type(&mut self, obj: &Expr, name: &str, span: Span) -> Option<(AttrId, Type)> {
         if let Type::Class(c) = obj.ty {
-            if let Some((_, a)) = self.prog.attr(c, name) {
-                return Some(a.ty.clone());
+            if let Some(a) = self.prog.attr_id(c, name) {
+                return Some((a, self.prog.attr_def(a).ty.clone()));
             }
         }
         if let Type::List(_) = obj.ty {
@@ -1424,7 +1427,7 @@ impl Lowerer {
                 let obj = self.expr(&obj);
                 let name = name.text().to_string();
                 match self.attr_type(&obj, &name, span) {
-                    Some(ty) => Expr::new(ExprKind::Attr(Box::new(obj), name), ty, span),
+                    Some((a, ty)) => Expr::new(ExprKind::Attr(Box::new(obj), a), ty, span),
                     None => Self::error_expr(span),
                 }
             }
@@ -1580,7 +1583,11 @@ impl Lowerer {
             Some(Binding::Class(k)) => {
                 // A constructor takes the arguments of `__init__` after `self`.
                 let init = match k {
-                    ClassRef::User(id) => self.prog.method(id, "__init__").and_then(|(_, f)| f),
+                    ClassRef::User(id) => self
+                        .prog
+                        .vtable(id)
+                        .get(MethodSlot::INIT.0 as usize)
+                        .and_then(|e| e.func),
                     _ => None,
                 };
                 let params = match init {
@@ -1614,7 +1621,10 @@ impl Lowerer {
         let obj = self.expr(&obj);
         let name = name.text().to_string();
         let found = match &obj.ty {
-            Type::Class(k) => self.prog.method(*k, &name).map(|(_, f)| f),
+            Type::Class(k) => self.prog.classes[*k]
+                .layout
+                .method_slot(&name)
+                .and_then(|slot| Some((slot, self.prog.vtable(*k).get(slot.0 as usize)?.func))),
             Type::List(_) => {
                 let msg = format!(
                     "Cannot access member of non-class type `{}`",
@@ -1623,10 +1633,10 @@ impl Lowerer {
                 self.error("MethodCallExpr", span, msg);
                 return Self::error_expr(span);
             }
-            _ if name == "__init__" => Some(None),
+            _ if name == "__init__" => Some((MethodSlot::INIT, None)),
             _ => None,
         };
-        let Some(f) = found else {
+        let Some((slot, f)) = found else {
             let msg = format!(
                 "There is no method named `{name}` in class `{}`",
                 self.show(&obj.ty)
@@ -1644,6 +1654,6 @@ impl Lowerer {
             Inferred::Func(params.clone(), ret.clone()),
         );
         self.check_args("MethodCallExpr", &args, &params[1..], 1, span);
-        Expr::new(ExprKind::MethodCall(Box::new(obj), name, args), ret, span)
+        Expr::new(ExprKind::MethodCall(Box::new(obj), slot, args), ret, span)
     }
 }
