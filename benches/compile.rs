@@ -1,10 +1,11 @@
 //! Compile time (`cargo bench --bench compile`): the whole build, source text to
-//! validated module bytes (`chocopy_driver::compile`, what `chocopy build` does
+//! validated module bytes (`chocopy_driver::build`, what `chocopy build` does
 //! besides reading and writing files), on generated programs of 10,000 and 100,000
 //! lines ([`chocopy_gen::scale`]), under each closure strategy; and, on the 100,000
 //! lines under `auto`, each phase alone. Criterion reports throughput in `elem/s`, an
 //! element being a line; the figures and the 100k/10k time ratio are recorded in
-//! `benches/README.md`. Targets: 100k lines under `auto` in at most 0.5 s; 10× the
+//! `benches/README.md`. Release builds run without the IR verifier (as the `chocopy`
+//! binary does); `build/auto-verified` adds it after every pass. Targets: 100k lines under `auto` in at most 0.5 s; 10× the
 //! lines in at most 11× the time, for every strategy.
 
 use chocopy_closure::{InlineConfig, Strategy};
@@ -33,12 +34,24 @@ fn build(c: &mut Criterion) {
         for s in Strategy::ALL {
             let opts = Options::with_strategy(s);
             // The program is valid and compiles: the benchmark measures that path.
-            assert!(chocopy_driver::compile(&src, &opts).is_ok());
+            assert!(chocopy_driver::build(&src, &opts).is_ok());
             g.bench_with_input(BenchmarkId::new(s.name(), lines), &src, |b, src| {
-                b.iter(|| chocopy_driver::compile(black_box(src), &opts).map(|c| c.wasm.len()))
+                b.iter(|| chocopy_driver::build(black_box(src), &opts).map(|w| w.len()))
             });
         }
     }
+    // The same with the IR verifier after every pass (the default of debug builds).
+    let src = source(100_000);
+    let opts = Options {
+        verify_ir: true,
+        ..Options::default()
+    };
+    g.throughput(Throughput::Elements(src.text.lines().count() as u64));
+    g.bench_with_input(
+        BenchmarkId::new("auto-verified", 100_000),
+        &src,
+        |b, src| b.iter(|| chocopy_driver::build(black_box(src), &opts).map(|w| w.len())),
+    );
     g.finish();
 }
 
@@ -60,16 +73,18 @@ fn phases(c: &mut Criterion) {
     let ir = chocopy_driver::front_end(&src).expect("a valid program");
     let cfg = InlineConfig::default();
     g.bench_function("closure-auto", |b| {
-        b.iter(|| {
-            chocopy_closure::run(black_box(&ir), Strategy::Auto, &cfg).map(|s| s.lifted.funcs.len())
-        })
+        b.iter_batched(
+            || ir.clone(),
+            |ir| chocopy_closure::lower(ir, Strategy::Auto, &cfg, false).map(|p| p.funcs.len()),
+            criterion::BatchSize::LargeInput,
+        )
     });
-    let stages = chocopy_closure::run(&ir, Strategy::Auto, &cfg).expect("the pipeline runs");
+    let lifted = chocopy_closure::lower(ir, Strategy::Auto, &cfg, true).expect("the pipeline runs");
     let opts = chocopy_codegen::Options::default();
     g.bench_function("codegen", |b| {
-        b.iter(|| chocopy_codegen::compile(black_box(&stages.lifted), &opts).map(|w| w.len()))
+        b.iter(|| chocopy_codegen::compile(black_box(&lifted), &opts).map(|w| w.len()))
     });
-    let wasm = chocopy_codegen::compile(&stages.lifted, &opts).expect("codegen runs");
+    let wasm = chocopy_codegen::compile(&lifted, &opts).expect("codegen runs");
     g.bench_function("validate", |b| {
         b.iter(|| chocopy_codegen::validate(black_box(&wasm)))
     });

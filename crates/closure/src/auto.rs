@@ -17,7 +17,7 @@
 
 use chocopy_ir::analysis::CallGraph;
 use chocopy_ir::{visit, ExprKind, FuncId, Program, Stmt};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Thresholds of the `auto` heuristic. Sources are Binaryen's `InliningOptions`
 /// (`src/pass.h`) and `Inlining.cpp`; the measurements are the threshold sweep of
@@ -77,20 +77,35 @@ pub struct BodyInfo {
     pub has_calls: bool,
 }
 
+/// Measures `f`'s own body (not the functions nested in it).
+fn own_body_info(p: &Program, f: FuncId) -> BodyInfo {
+    let mut info = BodyInfo::default();
+    let body = &p.funcs[f].body;
+    visit::stmts_pre(body, &mut |s| {
+        info.size += 1;
+        info.has_loops |= matches!(s, Stmt::While { .. });
+    });
+    visit::exprs_pre(body, &mut |e| {
+        info.size += 1;
+        info.has_calls |= matches!(e.kind, ExprKind::Call(..));
+    });
+    info
+}
+
+impl BodyInfo {
+    fn add(&mut self, other: BodyInfo) {
+        self.size += other.size;
+        self.has_loops |= other.has_loops;
+        self.has_calls |= other.has_calls;
+    }
+}
+
 /// Measures `f`'s body and the bodies of the functions nested in it.
 pub fn body_info(p: &Program, f: FuncId) -> BodyInfo {
     let mut info = BodyInfo::default();
     let mut stack = vec![f];
     while let Some(g) = stack.pop() {
-        let body = &p.funcs[g].body;
-        visit::stmts_pre(body, &mut |s| {
-            info.size += 1;
-            info.has_loops |= matches!(s, Stmt::While { .. });
-        });
-        visit::exprs_pre(body, &mut |e| {
-            info.size += 1;
-            info.has_calls |= matches!(e.kind, ExprKind::Call(..));
-        });
+        info.add(own_body_info(p, g));
         stack.extend(p.funcs[g].nested.iter().copied());
     }
     info
@@ -124,6 +139,17 @@ impl Decision {
 
 /// The heuristic's decision for function `f`.
 pub fn decide(p: &Program, cg: &CallGraph, cfg: &InlineConfig, f: FuncId) -> Decision {
+    decide_measured(p, cg, cfg, f, || body_info(p, f))
+}
+
+/// [`decide`], with `f`'s body measured by `info` (only if needed).
+fn decide_measured(
+    p: &Program,
+    cg: &CallGraph,
+    cfg: &InlineConfig,
+    f: FuncId,
+    info: impl FnOnce() -> BodyInfo,
+) -> Decision {
     if p.funcs[f].parent.is_none() {
         return Decision::TopLevel;
     }
@@ -134,7 +160,7 @@ pub fn decide(p: &Program, cg: &CallGraph, cfg: &InlineConfig, f: FuncId) -> Dec
     if sites == 0 {
         return Decision::Unused;
     }
-    let info = body_info(p, f);
+    let info = info();
     if info.size <= cfg.always_inline_max_size {
         Decision::Tiny
     } else if sites == 1 && info.size <= cfg.one_caller_inline_max_size {
@@ -208,15 +234,28 @@ impl Verdict {
 }
 
 /// The heuristic's verdict on every nested function of `p`.
+///
+/// Time linear in the size of the program: each body is measured once, and the
+/// measures of nested functions are summed children first.
 pub fn verdicts(p: &Program, cfg: &InlineConfig) -> BTreeMap<FuncId, Verdict> {
     let cg = CallGraph::build(p);
-    p.all_functions()
-        .into_iter()
+    let all = p.all_functions();
+    let mut infos: HashMap<FuncId, BodyInfo> = HashMap::with_capacity(all.len());
+    // Parents come before children in `all`: children first is the reverse.
+    for &f in all.iter().rev() {
+        let mut info = own_body_info(p, f);
+        for g in &p.funcs[f].nested {
+            info.add(infos[g]);
+        }
+        infos.insert(f, info);
+    }
+    all.into_iter()
         .filter(|&f| p.funcs[f].parent.is_some())
         .map(|f| {
+            let info = infos[&f];
             let v = Verdict {
-                decision: decide(p, &cg, cfg, f),
-                info: body_info(p, f),
+                decision: decide_measured(p, &cg, cfg, f, || info),
+                info,
                 sites: cg.call_sites(f),
             };
             (f, v)

@@ -34,7 +34,8 @@ use chocopy_ir::{
     always_returns, visit, BinOp, Const, Expr, ExprKind, FuncId, Function, Place, Program, Span,
     Stmt, Type, UnOp, VarDef, VarId,
 };
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// What the inliner did, per inlined function: how many call sites it replaced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,7 +63,10 @@ impl InlineReport {
 /// Time: the call graph is built once and the facts the inliner needs about
 /// variables (who assigns them) are kept up to date as bodies change, so a round
 /// costs time linear in the size of the program plus the size of the inlined code.
-pub fn inline(p: &mut Program, selected: &HashSet<FuncId>) -> InlineReport {
+pub fn inline(p: &mut Program, selected: &std::collections::HashSet<FuncId>) -> InlineReport {
+    if selected.is_empty() {
+        return InlineReport::default();
+    }
     let cg = CallGraph::build(p);
     let selected: HashSet<FuncId> = selected
         .iter()
@@ -75,24 +79,47 @@ pub fn inline(p: &mut Program, selected: &HashSet<FuncId>) -> InlineReport {
     }
     let mut writers = Writers::count(p);
     let order: Vec<FuncId> = cg.sccs().iter().flatten().copied().collect();
+    // Bodies that may hold a selected call: at first, those whose callees include a
+    // selected function; then those that changed and the clones (a body without a
+    // selected call is left as it is, so skipping it changes nothing).
+    let mut pending: HashSet<FuncId> = order
+        .iter()
+        .copied()
+        .filter(|&f| cg.callees(f).any(|g| selected.contains(&g)))
+        .collect();
+    let mut main_pending = true;
+    let in_order: HashSet<FuncId> = order.iter().copied().collect();
+    let mut known = in_order.clone();
     loop {
         let mut changed = false;
         // Functions created by cloning during this round are handled in the next one.
         // (No function is removed before the end: every one listed is live.)
         let mut work = order.clone();
-        let mut listed: HashSet<FuncId> = work.iter().copied().collect();
         for f in p.all_functions() {
-            if listed.insert(f) {
+            if known.insert(f) {
+                // A clone: its body may call selected functions.
+                pending.insert(f);
+            }
+            if !in_order.contains(&f) {
                 work.push(f);
             }
         }
+        let mut next = HashSet::default();
         for f in work {
-            changed |= inline_into(p, Some(f), &selected, &mut report, &mut writers);
+            if pending.contains(&f) && inline_into(p, Some(f), &selected, &mut report, &mut writers)
+            {
+                changed = true;
+                next.insert(f);
+            }
         }
-        changed |= inline_into(p, None, &selected, &mut report, &mut writers);
+        let main_changed =
+            main_pending && inline_into(p, None, &selected, &mut report, &mut writers);
+        changed |= main_changed;
         if !changed {
             break;
         }
+        pending = next;
+        main_pending = main_changed;
     }
     remove_dead(p, &selected, &mut report);
     report
@@ -106,7 +133,7 @@ fn remove_dead(p: &mut Program, selected: &HashSet<FuncId>, report: &mut InlineR
     let all = p.all_functions();
     let mut sites: HashMap<FuncId, u32> = all.iter().map(|&f| (f, cg.call_sites(f))).collect();
     let position: HashMap<FuncId, usize> = all.iter().enumerate().map(|(i, &f)| (f, i)).collect();
-    let mut gone: HashSet<FuncId> = HashSet::new();
+    let mut gone: HashSet<FuncId> = HashSet::default();
     let mut dead: Vec<FuncId> = all
         .iter()
         .copied()
@@ -202,7 +229,7 @@ fn inline_into(
     // are excluded.
     let mine: HashSet<VarId> = match caller {
         Some(f) => foreign_writes(p, f).into_iter().collect(),
-        None => HashSet::new(),
+        None => HashSet::default(),
     };
     let body = match caller {
         Some(f) => std::mem::take(&mut p.funcs[f].body),
@@ -213,7 +240,7 @@ fn inline_into(
         p,
         selected,
         caller,
-        temps: HashSet::new(),
+        temps: HashSet::default(),
         stable: Stable {
             writers,
             mine: &mine,
@@ -347,11 +374,30 @@ impl Inliner<'_, '_> {
     }
 
     fn stmts(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
+        // A block without a selected call stays as it is (one walk, no rebuilding).
+        if !stmts.iter().any(|s| self.stmt_contains_selected(s)) {
+            return stmts;
+        }
         let mut out = Vec::with_capacity(stmts.len());
         for s in stmts {
-            self.stmt(s, &mut out);
+            if self.stmt_contains_selected(&s) {
+                self.stmt(s, &mut out);
+            } else {
+                out.push(s);
+            }
         }
         out
+    }
+
+    /// Whether statement `s` (nested statements included) calls a selected function.
+    fn stmt_contains_selected(&self, s: &Stmt) -> bool {
+        let mut found = false;
+        visit::exprs_pre(std::slice::from_ref(s), &mut |x| {
+            if let ExprKind::Call(g, _) = x.kind {
+                found |= self.selected.contains(&g);
+            }
+        });
+        found
     }
 
     fn stmt(&mut self, s: Stmt, out: &mut Vec<Stmt>) {
@@ -620,12 +666,26 @@ impl Inliner<'_, '_> {
     ) -> Expr {
         self.changed = true;
         *self.report.sites.entry(g).or_default() += 1;
-        let callee = self.p.funcs[g].clone();
+        // The parts of the callee the copy needs (its body is cloned once, below).
+        let callee = {
+            let f = &self.p.funcs[g];
+            Function {
+                name: f.name.clone(),
+                method_of: f.method_of,
+                params: f.params.clone(),
+                ret: f.ret.clone(),
+                locals: f.locals.clone(),
+                nested: f.nested.clone(),
+                parent: f.parent,
+                body: Vec::new(),
+                span: f.span,
+            }
+        };
         let assigned_in_g = assigned_in_subtree(self.p, g);
-        let mut vmap: HashMap<VarId, VarId> = HashMap::new();
+        let mut vmap: HashMap<VarId, VarId> = HashMap::default();
         // Parameters: fresh locals holding the arguments.
         let used_by_nested = used_in_nested(self.p, g);
-        let mut constants: HashMap<VarId, Expr> = HashMap::new();
+        let mut constants: HashMap<VarId, Expr> = HashMap::default();
         for (&param, arg) in callee.params.iter().zip(args) {
             // A constant argument of a parameter nobody assigns is substituted; so is
             // a pure argument over unchanging variables, used at most once and not in
@@ -637,7 +697,8 @@ impl Inliner<'_, '_> {
                 && arg.ty == self.p.vars[param].ty;
             if substitutable
                 && (matches!(arg.kind, ExprKind::Const(_))
-                    || (self.is_pure(&arg) && single_use_outside_loops(&callee.body, param)))
+                    || (self.is_pure(&arg)
+                        && single_use_outside_loops(&self.p.funcs[g].body, param)))
             {
                 constants.insert(param, arg);
                 continue;
@@ -677,7 +738,7 @@ impl Inliner<'_, '_> {
         }
         // Nested functions of g that its body can reach: cloned into the caller.
         let live = reachable_nested(self.p, g);
-        let mut fmap: HashMap<FuncId, FuncId> = HashMap::new();
+        let mut fmap: HashMap<FuncId, FuncId> = HashMap::default();
         let parent = self.caller;
         let mut clones = Vec::new();
         for &k in callee.nested.iter().filter(|k| live.contains(k)) {
@@ -695,7 +756,7 @@ impl Inliner<'_, '_> {
             Some(_) => self.new_nested.extend(clones),
             None => self.p.functions.extend(clones),
         }
-        let mut body = callee.body.clone();
+        let mut body = self.p.funcs[g].body.clone();
         if !constants.is_empty() {
             visit::exprs_post_mut(&mut body, &mut |e| {
                 if let ExprKind::Var(v) = e.kind {
@@ -787,7 +848,7 @@ fn count_assignments(stmts: &[Stmt], v: VarId) -> usize {
 
 /// Variables that functions nested (at any depth) in `g` read or assign.
 fn used_in_nested(p: &Program, g: FuncId) -> HashSet<VarId> {
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     let mut stack: Vec<FuncId> = p.funcs[g].nested.clone();
     while let Some(k) = stack.pop() {
         visit::exprs_pre(&p.funcs[k].body, &mut |e| {
@@ -803,7 +864,7 @@ fn used_in_nested(p: &Program, g: FuncId) -> HashSet<VarId> {
 
 /// Variables assigned in `g` or in functions nested in it.
 fn assigned_in_subtree(p: &Program, g: FuncId) -> HashSet<VarId> {
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     let mut stack = vec![g];
     while let Some(f) = stack.pop() {
         set.extend(visit::assigned_vars(&p.funcs[f].body));
@@ -817,7 +878,7 @@ fn assigned_in_subtree(p: &Program, g: FuncId) -> HashSet<VarId> {
 fn read_before_assigned(p: &Program, g: FuncId) -> HashSet<VarId> {
     let locals: HashSet<VarId> = p.funcs[g].locals.iter().map(|d| d.var).collect();
     let mut early = used_in_nested(p, g);
-    let mut assigned = HashSet::new();
+    let mut assigned = HashSet::default();
     definite(&p.funcs[g].body, &mut assigned, &mut early);
     early.retain(|v| locals.contains(v));
     early
@@ -886,7 +947,7 @@ fn definite(stmts: &[Stmt], assigned: &mut HashSet<VarId>, early: &mut HashSet<V
 /// Functions nested (at any depth) in `g` that a call chain starting in `g`'s body
 /// reaches; the others are dead and need no copy.
 fn reachable_nested(p: &Program, g: FuncId) -> HashSet<FuncId> {
-    let mut live = HashSet::new();
+    let mut live = HashSet::default();
     let mut work = vec![g];
     while let Some(f) = work.pop() {
         visit::exprs_pre(&p.funcs[f].body, &mut |e| {

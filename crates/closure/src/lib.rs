@@ -22,4 +22,4 @@ pub mod simplify;
 pub mod strategy;
 
 pub use auto::InlineConfig;
-pub use strategy::{run, Stages, Strategy};
+pub use strategy::{lower, run, Stages, Strategy};

@@ -22,7 +22,8 @@
 
 use chocopy_ir::analysis::{CallGraph, Captures, ExtraParams};
 use chocopy_ir::{visit, Expr, ExprKind, FuncId, Place, Program, VarId};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::HashMap;
 
 /// Why lifting refused to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub fn lift(p: &mut Program) -> Result<LiftReport, LiftError> {
     let extra = ExtraParams::compute(p, &cg, &caps);
     let all = p.all_functions();
     // Fresh parameters standing for the enclosing variables.
-    let mut access: HashMap<(FuncId, VarId), VarId> = HashMap::new();
+    let mut access: HashMap<(FuncId, VarId), VarId> = HashMap::default();
     let mut report = LiftReport::new();
     for &g in &all {
         if p.funcs[g].parent.is_none() {

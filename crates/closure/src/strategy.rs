@@ -107,7 +107,8 @@ fn check(p: &Program, shape: Shape, after: &str) -> Result<(), PipelineError> {
     })
 }
 
-/// Runs `strategy` on `p` (verified nested IR), verifying after every pass.
+/// Runs `strategy` on `p` (verified nested IR), verifying after every pass, and keeps
+/// the program after each pass (for `--emit` and the closure report).
 pub fn run(
     p: &Program,
     strategy: Strategy,
@@ -115,6 +116,61 @@ pub fn run(
 ) -> Result<Stages, PipelineError> {
     check(p, Shape::Nested, "lowering")?;
     let mut inlined = p.clone();
+    let (inline_report, verdicts) = inline_stage(&mut inlined, strategy, cfg);
+    check(&inlined, Shape::Nested, "inlining")?;
+    let mut boxed = inlined.clone();
+    let boxed_vars = box_stage(&mut boxed, strategy);
+    check(&boxed, Shape::Nested, "boxing")?;
+    let mut lifted = boxed.clone();
+    let lift_report = lift::lift(&mut lifted).map_err(|e| PipelineError(e.to_string()))?;
+    check(&lifted, Shape::Flat, "lifting")?;
+    Ok(Stages {
+        inlined,
+        boxed,
+        lifted,
+        inline: inline_report,
+        verdicts,
+        boxed_vars,
+        lift: lift_report,
+    })
+}
+
+/// Runs `strategy` on `p` (nested IR) in place and returns the flat program ready for
+/// code generation: what [`run`] computes as `Stages::lifted`, without keeping a copy
+/// of the program after each pass (the build path: one program in memory instead of
+/// four). With `verify`, the IR verifier runs before and after every pass.
+///
+/// Errors: an IR invalid after a pass (with `verify`), or lifting refused (a
+/// nonlocally-assigned variable left unboxed): both bugs of the compiler.
+pub fn lower(
+    mut p: Program,
+    strategy: Strategy,
+    cfg: &auto::InlineConfig,
+    verify: bool,
+) -> Result<Program, PipelineError> {
+    let check = |p: &Program, shape: Shape, after: &str| {
+        if verify {
+            check(p, shape, after)
+        } else {
+            Ok(())
+        }
+    };
+    check(&p, Shape::Nested, "lowering")?;
+    inline_stage(&mut p, strategy, cfg);
+    check(&p, Shape::Nested, "inlining")?;
+    box_stage(&mut p, strategy);
+    check(&p, Shape::Nested, "boxing")?;
+    lift::lift(&mut p).map_err(|e| PipelineError(e.to_string()))?;
+    check(&p, Shape::Flat, "lifting")?;
+    Ok(p)
+}
+
+/// The inlining the strategy asks for, in place.
+fn inline_stage(
+    p: &mut Program,
+    strategy: Strategy,
+    cfg: &auto::InlineConfig,
+) -> (inline::InlineReport, BTreeMap<FuncId, auto::Verdict>) {
     let mut inline_report = inline::InlineReport::default();
     let mut verdicts = BTreeMap::new();
     match strategy {
@@ -126,13 +182,13 @@ pub fn run(
                 .into_iter()
                 .filter(|&f| p.funcs[f].parent.is_some() && !cg.is_recursive(f))
                 .collect();
-            inline_report = inline::inline(&mut inlined, &selected);
+            inline_report = inline::inline(p, &selected);
         }
         Strategy::Auto => {
             // Decisions are recomputed after each round, as Binaryen does: inlining
             // a callee may make its caller small and call-free.
             for _ in 0..cfg.max_iterations {
-                let round_verdicts = auto::verdicts(&inlined, cfg);
+                let round_verdicts = auto::verdicts(p, cfg);
                 for (f, v) in &round_verdicts {
                     // The verdict that inlined a function stays; others are updated.
                     let keep = verdicts
@@ -147,7 +203,7 @@ pub fn run(
                     .filter(|(_, v)| v.decision.inlines())
                     .map(|(f, _)| *f)
                     .collect();
-                let round = inline::inline(&mut inlined, &selected);
+                let round = inline::inline(p, &selected);
                 if round.sites.is_empty() {
                     break;
                 }
@@ -155,10 +211,14 @@ pub fn run(
             }
         }
     }
-    check(&inlined, Shape::Nested, "inlining")?;
+    (inline_report, verdicts)
+}
 
-    // Re-analyse: inlining may have made a nonlocal write local.
-    let caps = Captures::analyze(&inlined);
+/// The boxing the strategy asks for, in place, on the program after inlining (which
+/// may have made a nonlocal write local: the analysis runs again). Returns the boxed
+/// variables and why.
+fn box_stage(p: &mut Program, strategy: Strategy) -> Vec<(VarId, BoxReason)> {
+    let caps = Captures::analyze(p);
     let boxed_vars: Vec<(VarId, BoxReason)> = match strategy {
         Strategy::Ref => caps
             .with(VarFlags::CAPTURED | VarFlags::ASSIGNED)
@@ -176,21 +236,7 @@ pub fn run(
             .map(|v| (v, BoxReason::NonlocallyAssigned))
             .collect(),
     };
-    let mut boxed = inlined.clone();
     let set: BTreeSet<VarId> = boxed_vars.iter().map(|(v, _)| *v).collect();
-    boxing::box_vars(&mut boxed, &set);
-    check(&boxed, Shape::Nested, "boxing")?;
-
-    let mut lifted = boxed.clone();
-    let lift_report = lift::lift(&mut lifted).map_err(|e| PipelineError(e.to_string()))?;
-    check(&lifted, Shape::Flat, "lifting")?;
-    Ok(Stages {
-        inlined,
-        boxed,
-        lifted,
-        inline: inline_report,
-        verdicts,
-        boxed_vars,
-        lift: lift_report,
-    })
+    boxing::box_vars(p, &set);
+    boxed_vars
 }

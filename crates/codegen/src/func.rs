@@ -11,7 +11,7 @@ use chocopy_ir::{
     AttrId, BinOp, Builtin, Const, Expr, ExprKind, FuncId, MethodSlot, Place, Span, Stmt, Type,
     UnOp, VarId,
 };
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, ValType};
 
 const BYTE: MemArg = MemArg {
@@ -40,11 +40,11 @@ struct Gen<'a, 'b> {
 pub(crate) fn compile_function(m: &mut Ctx, f: Option<FuncId>) -> Function {
     let mut g = Gen {
         m,
-        locals: HashMap::new(),
+        locals: HashMap::default(),
         n_locals: 0,
         n_params: 0,
         free: Vec::new(),
-        never_none: HashSet::new(),
+        never_none: HashSet::default(),
         code: Vec::new(),
     };
     let p = g.m.p;

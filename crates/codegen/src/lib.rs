@@ -43,7 +43,7 @@ mod func;
 mod runtime;
 
 use chocopy_ir::{ClassId, Const, FuncId, Program, Span};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use wasm_encoder::{
     CodeSection, ConstExpr, DataSection, ElementSection, Elements, EntityType, ExportKind,
     ExportSection, FunctionSection, GlobalSection, GlobalType, ImportSection, MemorySection,
@@ -463,7 +463,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     let true_box = data.addr() as i32;
     data.word(BOOL_TAG);
     data.word(1);
-    let mut strings = HashMap::new();
+    let mut strings = HashMap::default();
     let mut literal = |s: &str, data: &mut Data| {
         // One-character literals are the entries of the character table.
         let at = match s.as_bytes() {
@@ -502,7 +502,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     let n_user: u32 = p.roots().len() as u32;
     let first_user = N_IMPORTS + RUNTIME.len() as u32;
     // Function indices: runtime, user functions and methods, _start.
-    let mut funcs = HashMap::new();
+    let mut funcs = HashMap::default();
     for (i, f) in p.roots().into_iter().enumerate() {
         funcs.insert(f, first_user + i as u32);
     }
@@ -510,7 +510,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     // Dispatch tables.
     let object_vtable = FIRST_VTABLE;
     let mut table_funcs: Vec<u32> = vec![Rt::ObjectInit as u32];
-    let mut vtables = HashMap::new();
+    let mut vtables = HashMap::default();
     for (c, _) in p.classes.iter() {
         vtables.insert(c, FIRST_VTABLE + table_funcs.len() as u32);
         for m in p.vtable(c).iter().map(|e| e.func) {
@@ -520,7 +520,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
 
     // Types: interned by (params, results), all i32.
     let mut types = TypeSection::new();
-    let mut type_ids: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut type_ids: HashMap<(u32, u32), u32> = HashMap::default();
     let mut ty = |params: u32, results: u32| -> u32 {
         let next = type_ids.len() as u32;
         *type_ids.entry((params, results)).or_insert_with(|| {
@@ -558,7 +558,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         inbuf: 0,
         limit_bytes: (limit_pages as u64 * PAGE).min(u32::MAX as u64) as u32,
     };
-    let mut globals_index = HashMap::new();
+    let mut globals_index = HashMap::default();
     for (i, d) in p.globals.iter().enumerate() {
         globals_index.insert(d.var, G::Count as u32 + i as u32);
     }

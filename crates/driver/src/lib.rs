@@ -16,7 +16,7 @@ use chocopy_ir::Program;
 use diagnostics::Diagnostic;
 
 /// Everything that configures a compilation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// How nested functions are compiled.
     pub strategy: StrategyOpt,
@@ -24,6 +24,23 @@ pub struct Options {
     pub inline: InlineConfig,
     /// Code generation options (memory limit).
     pub codegen: chocopy_codegen::Options,
+    /// Run the IR verifier after every pass of [`build`] (an invalid IR is then an
+    /// internal compiler error naming the pass). On by default in debug builds (so in
+    /// every test), off in release builds, as wasmtime leaves Cranelift's verifier
+    /// off in production (`Config::cranelift_debug_verifier`); `chocopy
+    /// --verify-ir` turns it on. [`compile`] always verifies.
+    pub verify_ir: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            strategy: StrategyOpt::default(),
+            inline: InlineConfig::default(),
+            codegen: chocopy_codegen::Options::default(),
+            verify_ir: cfg!(debug_assertions),
+        }
+    }
 }
 
 /// The closure strategy, `auto` by default.
@@ -203,34 +220,42 @@ fn analyze(src: &Source) -> Result<(chocopy_syntax::Parse, Program), Failure> {
 }
 
 /// Where each function and method is defined, with its qualified name (`f.g`,
-/// `A.m`), for runtime error locations.
+/// `A.m`), for runtime error locations. Definitions are items of the file, of class
+/// bodies and of function bodies only, so only those are visited (not the
+/// statements).
 fn source_info(src: &Source, parse: &chocopy_syntax::Parse) -> chocopy_codegen::SourceInfo {
-    use chocopy_syntax::ast::{AstNode, ClassDef, FuncDef};
-    let mut functions = Vec::new();
-    for node in parse.syntax_node().descendants() {
-        let Some(def) = FuncDef::cast(node.clone()) else {
-            continue;
-        };
-        let mut names: Vec<String> = def
-            .name()
-            .map(|t| t.text().to_string())
-            .into_iter()
-            .collect();
-        for anc in node.ancestors().skip(1) {
-            let name = FuncDef::cast(anc.clone())
-                .and_then(|f| f.name())
-                .or_else(|| ClassDef::cast(anc).and_then(|c| c.name()));
-            if let Some(n) = name {
-                names.push(n.text().to_string());
+    use chocopy_syntax::ast::{AstNode, Item};
+    fn walk(
+        items: impl Iterator<Item = Item>,
+        prefix: &str,
+        out: &mut Vec<(chocopy_ir::Span, String)>,
+    ) {
+        for item in items {
+            match item {
+                Item::FuncDef(def) => {
+                    let Some(name) = def.name() else { continue };
+                    let qualified = format!("{prefix}{}", name.text());
+                    let r = def.syntax().text_range();
+                    out.push((
+                        chocopy_ir::Span::new(r.start().into(), r.end().into()),
+                        qualified.clone(),
+                    ));
+                    if let Some(body) = def.body() {
+                        walk(body.items(), &format!("{qualified}."), out);
+                    }
+                }
+                Item::ClassDef(class) => {
+                    let Some(name) = class.name() else { continue };
+                    if let Some(body) = class.body() {
+                        walk(body.items(), &format!("{prefix}{}.", name.text()), out);
+                    }
+                }
+                _ => {}
             }
         }
-        names.reverse();
-        let r = def.syntax().text_range();
-        functions.push((
-            chocopy_ir::Span::new(r.start().into(), r.end().into()),
-            names.join("."),
-        ));
     }
+    let mut functions = Vec::new();
+    walk(parse.tree().items(), "", &mut functions);
     chocopy_codegen::SourceInfo {
         file: src.name.clone(),
         text: src.text.clone(),
@@ -249,7 +274,53 @@ pub struct Compiled {
     pub wasm: Vec<u8>,
 }
 
-/// Compiles `src` to a validated WebAssembly module.
+/// Compiles `src` to a validated WebAssembly module, keeping nothing but the module:
+/// what `chocopy build` and `chocopy run` do. The syntax tree is dropped once the
+/// program is checked and the closure passes transform one program in place
+/// ([`chocopy_closure::lower`]); [`compile`] keeps every stage instead.
+pub fn build(src: &Source, opts: &Options) -> Result<Vec<u8>, Failure> {
+    let (parse, ir) = analyze(src)?;
+    let mut codegen = opts.codegen.clone();
+    codegen.source = Some(source_info(src, &parse));
+    drop_in_background(parse);
+    let lifted = chocopy_closure::lower(ir, opts.strategy.0, &opts.inline, opts.verify_ir)
+        .map_err(|e| Failure {
+            rendered: diagnostics::render_plain(&e.to_string()),
+        })?;
+    let wasm = chocopy_codegen::compile(&lifted, &codegen).map_err(|e| Failure {
+        rendered: diagnostics::render_plain(&format!("internal compiler error: {e}")),
+    })?;
+    drop_in_background(lifted);
+    chocopy_codegen::validate(&wasm).map_err(|e| Failure {
+        rendered: diagnostics::render_plain(&format!(
+            "internal compiler error: invalid module: {e}"
+        )),
+    })?;
+    Ok(wasm)
+}
+
+/// The stack of a thread running the compiler: enough for expressions
+/// `chocopy_syntax::parser::MAX_TREE_DEPTH` levels deep in every pass, also in debug
+/// builds (measured: about 2.5 KiB a level in release). It is reserved address space,
+/// committed only as used.
+pub const COMPILER_STACK: usize = 8 << 30;
+
+/// Frees `value` on another thread: a syntax tree or an IR of a large program takes
+/// tens of milliseconds to free, which the compilation need not wait for. Freeing
+/// recurses as deep as the tree: the thread gets the compiler's stack.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    if std::thread::Builder::new()
+        .name("drop".into())
+        .stack_size(COMPILER_STACK)
+        .spawn(move || drop(value))
+        .is_err()
+    {
+        // No thread to be had: the value was moved into the failed closure and is
+        // freed with it, here.
+    }
+}
+
+/// Compiles `src` to a validated WebAssembly module, keeping the IR after each pass.
 pub fn compile(src: &Source, opts: &Options) -> Result<Compiled, Failure> {
     let (parse, ir) = analyze(src)?;
     let stages = chocopy_closure::run(&ir, opts.strategy.0, &opts.inline).map_err(|e| Failure {

@@ -67,6 +67,10 @@ struct Common {
     /// Memory limit of the program in bytes, past which it fails with `Out of memory`.
     #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
     memory_limit: u64,
+    /// Run the IR verifier after every pass (always on in debug builds of the
+    /// compiler): an invalid IR is reported as an internal compiler error.
+    #[arg(long)]
+    verify_ir: bool,
 }
 
 /// Limits of a run: past one, the program stops with a message on stderr naming the
@@ -97,6 +101,7 @@ impl Common {
             ..Options::default()
         };
         o.codegen.memory_limit = self.memory_limit;
+        o.verify_ir |= self.verify_ir;
         o
     }
 }
@@ -106,10 +111,7 @@ fn fail(rendered: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// The compiler thread's stack: enough for expressions
-/// `chocopy_syntax::parser::MAX_TREE_DEPTH` levels deep in every pass, also in debug
-/// builds (measured: about 2.5 KiB a level in release).
-const COMPILER_STACK: usize = 8 << 30;
+use chocopy_driver::COMPILER_STACK;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -165,11 +167,11 @@ fn real_main(cli: Cli) -> ExitCode {
             Err(f) => fail(&f.rendered),
         },
         Command::Build { output, .. } => {
-            let compiled = match chocopy_driver::compile(&src, &opts) {
-                Ok(c) => c,
+            let wasm = match chocopy_driver::build(&src, &opts) {
+                Ok(w) => w,
                 Err(f) => return fail(&f.rendered),
             };
-            if let Err(e) = std::fs::write(output, &compiled.wasm) {
+            if let Err(e) = std::fs::write(output, &wasm) {
                 return fail(&format!(
                     "error: cannot write `{}`: {e}\n",
                     output.display()
@@ -178,8 +180,8 @@ fn real_main(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Run { limits, .. } => {
-            let compiled = match chocopy_driver::compile(&src, &opts) {
-                Ok(c) => c,
+            let wasm = match chocopy_driver::build(&src, &opts) {
+                Ok(w) => w,
                 Err(f) => return fail(&f.rendered),
             };
             let cfg = runner::RunConfig {
@@ -188,7 +190,7 @@ fn real_main(cli: Cli) -> ExitCode {
                 ..runner::RunConfig::default()
             };
             let result = runner::run(
-                &compiled.wasm,
+                &wasm,
                 Box::new(std::io::stdin()),
                 Box::new(std::io::BufWriter::new(std::io::stdout())),
                 Box::new(std::io::stderr()),

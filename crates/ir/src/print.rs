@@ -16,7 +16,7 @@
 use crate::{
     BinOp, ClassId, Const, Expr, ExprKind, FuncId, Place, Program, Stmt, Type, UnOp, VarId,
 };
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt::Write;
 
 /// How the program is printed: how synthesized names (those containing `$`) are
@@ -100,9 +100,9 @@ impl Names {
     fn assign(p: &Program, naming: Naming) -> Names {
         let mut names = Names {
             naming,
-            map: HashMap::new(),
+            map: HashMap::default(),
         };
-        let mut taken = HashSet::new();
+        let mut taken = HashSet::default();
         let mut global: Vec<(Entity, &str)> = Vec::new();
         for d in &p.globals {
             global.push((Entity::Var(d.var), &p.vars[d.var].name));
@@ -173,7 +173,7 @@ fn uses_ref(p: &Program) -> bool {
 /// For every function, the outer entities that it or a function nested in it refers
 /// to (variables and functions declared outside it, and the `Ref` class).
 fn references(p: &Program) -> HashMap<FuncId, HashSet<Entity>> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for f in p.roots() {
         collect_refs(p, f, &mut out);
     }
@@ -186,7 +186,7 @@ fn collect_refs(
     out: &mut HashMap<FuncId, HashSet<Entity>>,
 ) -> HashSet<Entity> {
     let func = &p.funcs[f];
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     crate::visit::exprs_pre(&func.body, &mut |e| match &e.kind {
         ExprKind::Var(v) => {
             set.insert(Entity::Var(*v));

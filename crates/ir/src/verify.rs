@@ -23,6 +23,8 @@
 //! Time: linear in the size of the program (membership facts are tables indexed by
 //! id), times the nesting depth for the visibility of enclosing functions' variables.
 
+use std::borrow::Cow;
+
 use crate::{
     BinOp, Builtin, Expr, ExprKind, FuncId, MethodSlot, Place, Program, Span, Stmt, Type, UnOp,
     VarId,
@@ -426,13 +428,11 @@ impl Verifier<'_> {
     }
 
     fn expr(&mut self, e: &Expr, f: Option<FuncId>) {
-        for c in crate::visit::children(e) {
-            self.expr(c, f);
-        }
+        crate::visit::for_each_child(e, |c| self.expr(c, f));
         let p = self.p;
         let at = e.span;
-        let expected: Option<Type> = match &e.kind {
-            ExprKind::Const(c) => Some(c.ty()),
+        let expected: Option<Cow<'_, Type>> = match &e.kind {
+            ExprKind::Const(c) => Some(Cow::Owned(c.ty())),
             ExprKind::Var(v) => {
                 if !self.declared.get(v.index()).copied().unwrap_or(false) {
                     self.err(
@@ -448,7 +448,7 @@ impl Verifier<'_> {
                         format!("reads invisible variable {}", p.vars[*v].name),
                     );
                 }
-                Some(p.vars[*v].ty.clone())
+                Some(Cow::Borrowed(&p.vars[*v].ty))
             }
             ExprKind::Unary(op, a) => {
                 let t = match op {
@@ -458,7 +458,7 @@ impl Verifier<'_> {
                 if a.ty != t {
                     self.err(f, at, format!("unary operand of type {}", self.show(&a.ty)));
                 }
-                Some(t)
+                Some(Cow::Owned(t))
             }
             ExprKind::Binary(op, a, b) => {
                 let (ok, ty) = match op {
@@ -491,7 +491,7 @@ impl Verifier<'_> {
                     );
                     self.err(f, at, msg);
                 }
-                Some(ty)
+                Some(Cow::Owned(ty))
             }
             ExprKind::IfExpr(c, a, b) => {
                 if c.ty != Type::Bool {
@@ -513,7 +513,7 @@ impl Verifier<'_> {
                 let callee = &p.funcs[*g];
                 let params = callee.params.iter().map(|&v| &p.vars[v].ty);
                 self.args(args, params, f, at, &callee.name);
-                Some(callee.ret.clone())
+                Some(Cow::Borrowed(&callee.ret))
             }
             ExprKind::Builtin(b, args) => {
                 let (params, ret) = match b {
@@ -522,14 +522,14 @@ impl Verifier<'_> {
                     Builtin::Input => (vec![], Type::Str),
                 };
                 self.args(args, params.iter(), f, at, b.name());
-                Some(ret)
+                Some(Cow::Owned(ret))
             }
             ExprKind::List(items) => {
                 let ty = items.iter().fold(None, |acc: Option<Type>, x| {
                     Some(acc.map_or(x.ty.clone(), |t| p.join(&t, &x.ty)))
                 });
                 match ty {
-                    None => Some(Type::Empty),
+                    None => Some(Cow::Owned(Type::Empty)),
                     Some(t) => {
                         // The printed type may be wider than the join (after a pass).
                         if let Some(elem) = e.ty.elem() {
@@ -547,8 +547,8 @@ impl Verifier<'_> {
                     self.err(f, at, format!("index of type {}", self.show(&index.ty)));
                 }
                 match &list.ty {
-                    Type::Str => Some(Type::Str),
-                    Type::List(t) => Some((**t).clone()),
+                    Type::Str => Some(Cow::Owned(Type::Str)),
+                    Type::List(t) => Some(Cow::Borrowed(&**t)),
                     other => {
                         let msg = format!("indexing {}", self.show(other));
                         self.err(f, at, msg);
@@ -556,9 +556,11 @@ impl Verifier<'_> {
                     }
                 }
             }
-            ExprKind::Attr(obj, a) => self.attr(obj, *a, f),
-            ExprKind::MethodCall(obj, slot, args) => self.method_call(obj, *slot, args, f, at),
-            ExprKind::New(c) => Some(c.map_or(Type::Object, Type::Class)),
+            ExprKind::Attr(obj, a) => self.attr(obj, *a, f).map(Cow::Owned),
+            ExprKind::MethodCall(obj, slot, args) => {
+                self.method_call(obj, *slot, args, f, at).map(Cow::Owned)
+            }
+            ExprKind::New(c) => Some(Cow::Owned(c.map_or(Type::Object, Type::Class))),
             ExprKind::RefNew => {
                 if !matches!(e.ty, Type::Ref(_)) {
                     self.err(f, at, format!("Ref() of type {}", self.show(&e.ty)));
@@ -566,7 +568,7 @@ impl Verifier<'_> {
                 None
             }
             ExprKind::RefGet(cell) => match &cell.ty {
-                Type::Ref(t) => Some((**t).clone()),
+                Type::Ref(t) => Some(Cow::Borrowed(&**t)),
                 other => {
                     let msg = format!(".value read on non-Ref type {}", self.show(other));
                     self.err(f, at, msg);
@@ -575,7 +577,7 @@ impl Verifier<'_> {
             },
         };
         if let Some(t) = expected {
-            if t != e.ty {
+            if *t != e.ty {
                 let msg = format!(
                     "expression typed {} but computes {}",
                     self.show(&e.ty),

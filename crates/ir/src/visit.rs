@@ -54,19 +54,117 @@ pub fn place_exprs_mut(p: &mut Place) -> Vec<&mut Expr> {
     }
 }
 
+/// Calls `f` on each direct subexpression of `e`, in evaluation order (as
+/// [`children`], without allocating).
+#[inline]
+pub fn for_each_child<'e>(e: &'e Expr, mut f: impl FnMut(&'e Expr)) {
+    match &e.kind {
+        ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew | ExprKind::New(_) => {}
+        ExprKind::Unary(_, a) | ExprKind::RefGet(a) | ExprKind::Attr(a, _) => f(a),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            f(a);
+            f(b);
+        }
+        ExprKind::IfExpr(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        ExprKind::Call(_, args) | ExprKind::Builtin(_, args) | ExprKind::List(args) => {
+            args.iter().for_each(f)
+        }
+        ExprKind::MethodCall(obj, _, args) => {
+            f(obj);
+            args.iter().for_each(f);
+        }
+    }
+}
+
+/// Calls `f` on each direct subexpression of `e`, mutably, in evaluation order.
+#[inline]
+pub fn for_each_child_mut(e: &mut Expr, mut f: impl FnMut(&mut Expr)) {
+    match &mut e.kind {
+        ExprKind::Const(_) | ExprKind::Var(_) | ExprKind::RefNew | ExprKind::New(_) => {}
+        ExprKind::Unary(_, a) | ExprKind::RefGet(a) | ExprKind::Attr(a, _) => f(a),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            f(a);
+            f(b);
+        }
+        ExprKind::IfExpr(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        ExprKind::Call(_, args) | ExprKind::Builtin(_, args) | ExprKind::List(args) => {
+            args.iter_mut().for_each(f)
+        }
+        ExprKind::MethodCall(obj, _, args) => {
+            f(obj);
+            args.iter_mut().for_each(f);
+        }
+    }
+}
+
+/// Calls `f` on the operands of a place, in evaluation order.
+#[inline]
+pub fn for_each_place_expr<'e>(p: &'e Place, mut f: impl FnMut(&'e Expr)) {
+    match p {
+        Place::Var(_) => {}
+        Place::RefValue(e) | Place::Attr(e, _) => f(e),
+        Place::Index(a, b) => {
+            f(a);
+            f(b);
+        }
+    }
+}
+
+/// Calls `f` on the operands of a place, mutably, in evaluation order.
+#[inline]
+pub fn for_each_place_expr_mut(p: &mut Place, mut f: impl FnMut(&mut Expr)) {
+    match p {
+        Place::Var(_) => {}
+        Place::RefValue(e) | Place::Attr(e, _) => f(e),
+        Place::Index(a, b) => {
+            f(a);
+            f(b);
+        }
+    }
+}
+
+/// Calls `f` on the expressions directly held by a statement, in evaluation order
+/// (as [`stmt_exprs`], without allocating).
+#[inline]
+pub fn for_each_stmt_expr<'e>(s: &'e Stmt, mut f: impl FnMut(&'e Expr)) {
+    match s {
+        Stmt::Expr(e) => f(e),
+        Stmt::Assign { targets, value } => {
+            f(value);
+            for t in targets {
+                for_each_place_expr(t, &mut f);
+            }
+        }
+        Stmt::If { cond, .. } | Stmt::While { cond, .. } => f(cond),
+        Stmt::For { target, iter, .. } => {
+            f(iter);
+            for_each_place_expr(target, &mut f);
+        }
+        Stmt::Return { value, .. } => {
+            if let Some(v) = value {
+                f(v)
+            }
+        }
+    }
+}
+
 /// Calls `f` on `e` and every subexpression, pre-order.
 pub fn expr_pre(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     f(e);
-    for c in children(e) {
-        expr_pre(c, f);
-    }
+    for_each_child(e, |c| expr_pre(c, f));
 }
 
 /// Calls `f` on every subexpression of `e` and then on `e`, post-order.
 pub fn expr_post_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
-    for c in children_mut(e) {
-        expr_post_mut(c, f);
-    }
+    for_each_child_mut(e, |c| expr_post_mut(c, f));
     f(e);
 }
 
@@ -105,8 +203,13 @@ pub fn stmt_blocks(s: &Stmt) -> Vec<&Vec<Stmt>> {
 pub fn stmts_pre(stmts: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
     for s in stmts {
         f(s);
-        for b in stmt_blocks(s) {
-            stmts_pre(b, f);
+        match s {
+            Stmt::If { then_, else_, .. } => {
+                stmts_pre(then_, f);
+                stmts_pre(else_, f);
+            }
+            Stmt::While { body, .. } | Stmt::For { body, .. } => stmts_pre(body, f),
+            _ => {}
         }
     }
 }
@@ -124,11 +227,20 @@ pub fn targets_pre(stmts: &[Stmt], f: &mut dyn FnMut(&Place)) {
 /// Variables assigned in `stmts` (by assignments or `for` loops), nested statements
 /// included, in order of first assignment, once each.
 pub fn assigned_vars(stmts: &[Stmt]) -> Vec<crate::VarId> {
-    let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    // Bodies assign few distinct variables: a linear search, then a set past 16.
+    let mut out: Vec<crate::VarId> = Vec::new();
+    let mut seen: Option<rustc_hash::FxHashSet<crate::VarId>> = None;
     targets_pre(stmts, &mut |t| {
         if let Place::Var(v) = t {
-            if seen.insert(*v) {
+            let new = match &mut seen {
+                Some(set) => set.insert(*v),
+                None if out.len() < 16 => !out.contains(v),
+                None => {
+                    let set = seen.insert(out.iter().copied().collect());
+                    set.insert(*v)
+                }
+            };
+            if new {
                 out.push(*v);
             }
         }
@@ -139,11 +251,7 @@ pub fn assigned_vars(stmts: &[Stmt]) -> Vec<crate::VarId> {
 /// Calls `f` on every expression node in `stmts` (nested statements included),
 /// pre-order, statements in order.
 pub fn exprs_pre(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
-    stmts_pre(stmts, &mut |s| {
-        for e in stmt_exprs(s) {
-            expr_pre(e, f);
-        }
-    });
+    stmts_pre(stmts, &mut |s| for_each_stmt_expr(s, |e| expr_pre(e, f)));
 }
 
 /// Calls `f` on every expression node in `stmts` (nested statements included),
@@ -155,17 +263,13 @@ pub fn rewrite(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr), g: &mut dyn FnM
             Stmt::Assign { targets, value } => {
                 expr_post_mut(value, f);
                 for t in targets {
-                    for e in place_exprs_mut(t) {
-                        expr_post_mut(e, f);
-                    }
+                    for_each_place_expr_mut(t, |e| expr_post_mut(e, f));
                     g(t);
                 }
             }
             Stmt::For { target, iter, body } => {
                 expr_post_mut(iter, f);
-                for e in place_exprs_mut(target) {
-                    expr_post_mut(e, f);
-                }
+                for_each_place_expr_mut(target, |e| expr_post_mut(e, f));
                 g(target);
                 rewrite(body, f, g);
             }

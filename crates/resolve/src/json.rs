@@ -37,9 +37,9 @@ use crate::SemanticError;
 use chocopy_ir::{Program, Type};
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{SyntaxError, SyntaxKind, SyntaxNode, SyntaxToken};
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// The reference kind of the JSON node an expression becomes (`Identifier`,
 /// `IntegerLiteral`, `BinaryExpr`, ...); `None` for parentheses, which are not nodes.
@@ -101,7 +101,7 @@ pub fn ast_json(
     let w = Writer {
         lines: Lines::new(text),
         analysis,
-        locations: RefCell::new(HashMap::new()),
+        locations: RefCell::new(HashMap::default()),
         messages,
     };
     let mut program = w.program(file);

@@ -20,7 +20,7 @@ use chocopy_ir::{
 };
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A class a name can denote: a predefined one or a user class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,14 +142,14 @@ fn run(file: &ast::SourceFile, keep_types: bool) -> (Program, Vec<SemanticError>
         order: 0,
         error_keys: Vec::new(),
         decl_error_keys: Vec::new(),
-        nodes_in_error: HashSet::new(),
-        nodes_in_decl_error: HashSet::new(),
+        nodes_in_error: HashSet::default(),
+        nodes_in_decl_error: HashSet::default(),
         prog: Program::default(),
         errors: Vec::new(),
         scopes: Vec::new(),
-        defs: HashMap::new(),
-        pending: HashMap::new(),
-        class_defs: HashMap::new(),
+        defs: HashMap::default(),
+        pending: HashMap::default(),
+        class_defs: HashMap::default(),
         typing: Typing::default(),
         decl_errors: Vec::new(),
     };
@@ -498,8 +498,8 @@ impl Lowerer {
     fn program(&mut self, file: &ast::SourceFile) {
         let mut global = Scope {
             func: None,
-            names: HashMap::new(),
-            assignable: HashSet::new(),
+            names: HashMap::default(),
+            assignable: HashSet::default(),
         };
         global
             .names
@@ -614,8 +614,8 @@ impl Lowerer {
 
     /// The names of attributes and methods `c` inherits.
     fn inherited(&self, c: ClassId) -> (HashMap<String, Type>, HashMap<String, Signature>) {
-        let mut attrs = HashMap::new();
-        let mut methods = HashMap::new();
+        let mut attrs = HashMap::default();
+        let mut methods = HashMap::default();
         methods.insert("__init__".to_string(), (vec![Type::Object], Type::None));
         if let Some(p) = self.prog.classes[c].parent {
             for a in self.prog.all_attrs(p) {
@@ -657,7 +657,7 @@ impl Lowerer {
     /// returns the methods, whose bodies are lowered later.
     fn class_members(&mut self, c: ClassId, def: &ast::ClassDef) -> Vec<FuncId> {
         let (inherited_attrs, inherited_methods) = self.inherited(c);
-        let mut own: HashSet<String> = HashSet::new();
+        let mut own: HashSet<String> = HashSet::default();
         let mut methods = Vec::new();
         let items: Vec<ast::Item> = def.body().map(|b| b.items().collect()).unwrap_or_default();
         for item in &items {
@@ -879,8 +879,8 @@ impl Lowerer {
         let def = self.defs[&f].clone();
         self.scopes.push(Scope {
             func: Some(f),
-            names: HashMap::new(),
-            assignable: HashSet::new(),
+            names: HashMap::default(),
+            assignable: HashSet::default(),
         });
         for p in self.prog.funcs[f].params.clone() {
             let var = &self.prog.vars[p];

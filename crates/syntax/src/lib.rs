@@ -169,50 +169,61 @@ fn reference_error_list(text: &str, ours: Vec<SyntaxError>) -> Vec<SyntaxError> 
 /// A green tree builder without rowan's node cache: the cache hashes a new node's
 /// subtree recursively (`rowan::green::node_cache::node_hash`), which made building a
 /// deep tree (a flat `1+1+...+1` of 20,000 terms is 20,000 levels deep) quadratic.
-/// Tokens are still interned, nodes are not.
+/// Tokens are still interned, nodes are not. As rowan's own `GreenNodeBuilder`, the
+/// children of all open nodes live in one vector (no vector per node).
 #[derive(Default)]
 struct TreeBuilder {
-    /// Interned tokens, by kind, then text.
-    tokens: Vec<std::collections::HashMap<Box<str>, rowan::GreenToken>>,
-    /// Open nodes: kind and children so far.
-    stack: Vec<(
-        rowan::SyntaxKind,
-        Vec<rowan::NodeOrToken<GreenNode, rowan::GreenToken>>,
-    )>,
+    /// Interned tokens, by kind, then text (Fx hashing: the keys are short).
+    tokens: Vec<rustc_hash::FxHashMap<Box<str>, rowan::GreenToken>>,
+    /// Per kind, the last token interned: most kinds have one text (keywords,
+    /// operators, one indentation width), found without hashing.
+    last: Vec<Option<rowan::GreenToken>>,
+    /// Open nodes: kind and the index of their first child in `children`.
+    stack: Vec<(rowan::SyntaxKind, usize)>,
+    children: Vec<rowan::NodeOrToken<GreenNode, rowan::GreenToken>>,
     done: Option<GreenNode>,
 }
 
 impl TreeBuilder {
     fn start_node(&mut self, kind: rowan::SyntaxKind) {
-        self.stack.push((kind, Vec::new()));
+        self.stack.push((kind, self.children.len()));
     }
 
     fn token(&mut self, kind: rowan::SyntaxKind, text: &str) {
         let k = kind.0 as usize;
         if self.tokens.len() <= k {
             self.tokens.resize_with(k + 1, Default::default);
+            self.last.resize_with(k + 1, Default::default);
         }
-        let t = match self.tokens[k].get(text) {
-            Some(t) => t.clone(),
-            None => {
-                let t = rowan::GreenToken::new(kind, text);
-                self.tokens[k].insert(text.into(), t.clone());
+        let t = match &self.last[k] {
+            Some(t) if t.text() == text => t.clone(),
+            _ => {
+                let t = match self.tokens[k].get(text) {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t = rowan::GreenToken::new(kind, text);
+                        self.tokens[k].insert(text.into(), t.clone());
+                        t
+                    }
+                };
+                self.last[k] = Some(t.clone());
                 t
             }
         };
-        if let Some((_, children)) = self.stack.last_mut() {
-            children.push(rowan::NodeOrToken::Token(t));
+        if !self.stack.is_empty() {
+            self.children.push(rowan::NodeOrToken::Token(t));
         }
     }
 
     fn finish_node(&mut self) {
-        let Some((kind, children)) = self.stack.pop() else {
+        let Some((kind, first)) = self.stack.pop() else {
             return;
         };
-        let node = GreenNode::new(kind, children);
-        match self.stack.last_mut() {
-            Some((_, parent)) => parent.push(rowan::NodeOrToken::Node(node)),
-            None => self.done = Some(node),
+        let node = GreenNode::new(kind, self.children.drain(first..));
+        if self.stack.is_empty() {
+            self.done = Some(node);
+        } else {
+            self.children.push(rowan::NodeOrToken::Node(node));
         }
     }
 

@@ -12,7 +12,7 @@
 //! the program.
 
 use crate::{visit, ExprKind, FuncId, Program, Stmt};
-use petgraph::graphmap::DiGraphMap;
+use petgraph::graph::{Graph, NodeIndex};
 
 /// The call graph with its SCCs, recursion and call-site counts.
 #[derive(Debug, Clone, Default)]
@@ -46,19 +46,17 @@ impl CallGraph {
             recursive: vec![false; n],
             sccs: Vec::new(),
         };
-        // The graph only orders Tarjan's traversal: nodes in `all_functions` order,
-        // edges in the order of first call (what the SCC order depends on).
-        let mut graph: DiGraphMap<FuncId, ()> = DiGraphMap::with_capacity(all.len(), all.len());
-        for &f in &all {
-            graph.add_node(f);
-        }
+        // Distinct callees per caller, in the order of their first call: a mark per
+        // callee holding the last caller that recorded it.
+        let mut seen_by: Vec<Option<FuncId>> = vec![None; n];
         let mut count = |caller: Option<FuncId>, body: &[Stmt], cg: &mut CallGraph| {
             visit::exprs_pre(body, &mut |e| {
                 if let ExprKind::Call(g, _) = e.kind {
                     *grow(&mut cg.sites, g.index()) += 1;
                     if let Some(f) = caller {
-                        if !graph.contains_edge(f, g) {
-                            graph.add_edge(f, g, ());
+                        let mark = grow(&mut seen_by, g.index());
+                        if *mark != Some(f) {
+                            *mark = Some(f);
                             cg.callees[f.index()].push(g);
                         }
                     }
@@ -69,9 +67,36 @@ impl CallGraph {
             count(Some(f), &p.funcs[f].body, &mut cg);
         }
         count(None, &p.main, &mut cg);
-        cg.sccs = petgraph::algo::tarjan_scc(&graph);
+        // Tarjan's traversal order decides the order of the SCCs: nodes in
+        // `all_functions` order, each node's edges in the order of first call
+        // (petgraph's `Graph` lists a node's edges last added first, hence the
+        // reversed insertion).
+        let mut node = vec![usize::MAX; n];
+        let mut graph: Graph<FuncId, ()> = Graph::with_capacity(all.len(), all.len());
+        for &f in &all {
+            node[f.index()] = graph.add_node(f).index();
+        }
+        let mut self_loop = vec![false; n];
+        for &f in &all {
+            for &g in cg.callees[f.index()].iter().rev() {
+                if g == f {
+                    self_loop[f.index()] = true;
+                }
+                if node[g.index()] != usize::MAX {
+                    graph.add_edge(
+                        NodeIndex::new(node[f.index()]),
+                        NodeIndex::new(node[g.index()]),
+                        (),
+                    );
+                }
+            }
+        }
+        cg.sccs = petgraph::algo::tarjan_scc(&graph)
+            .into_iter()
+            .map(|scc| scc.into_iter().map(|i| graph[i]).collect::<Vec<FuncId>>())
+            .collect();
         for scc in &cg.sccs {
-            if scc.len() > 1 || graph.contains_edge(scc[0], scc[0]) {
+            if scc.len() > 1 || self_loop[scc[0].index()] {
                 for f in scc {
                     cg.recursive[f.index()] = true;
                 }
