@@ -117,8 +117,17 @@ pub fn parse(text: &str) -> Parse {
     // A malformed token the parser also rejects is reported once, in the reference's
     // words ("Parse error near token UNRECOGNIZED: &"), the lexer's explanation
     // becoming the label.
+    // (The first parser error at each range, by a map: lexical and syntax errors can
+    // both be as many as the tokens.)
+    let mut at_range: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
+    for (i, e) in errors.iter().enumerate() {
+        at_range.entry((e.range.start, e.range.end)).or_insert(i);
+    }
     for e in lex_errors {
-        match errors.iter_mut().find(|p| p.range == e.range) {
+        match at_range
+            .get(&(e.range.start, e.range.end))
+            .map(|&i| &mut errors[i])
+        {
             Some(p) if p.label.is_empty() => p.label = e.message,
             Some(_) => {}
             None => errors.push(SyntaxError {
@@ -148,13 +157,17 @@ fn reference_error_list(text: &str, ours: Vec<SyntaxError>) -> Vec<SyntaxError> 
     if at.is_empty() {
         return ours;
     }
+    // Our first label at each start offset.
+    let mut labels: rustc_hash::FxHashMap<usize, &str> = Default::default();
+    for e in ours.iter().filter(|e| !e.label.is_empty()) {
+        labels.entry(e.range.start).or_insert(&e.label);
+    }
     at.into_iter()
         .map(|i| {
             let t = &toks[i];
-            let label = ours
-                .iter()
-                .find(|e| e.range.start == t.range.start && !e.label.is_empty())
-                .map(|e| e.label.clone())
+            let label = labels
+                .get(&t.range.start)
+                .map(|l| l.to_string())
                 .unwrap_or_default();
             SyntaxError {
                 range: t.range.clone(),

@@ -50,3 +50,23 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         .iter()
         .any(|e| e.message.contains("too deeply nested")));
 }
+
+/// Found by the `parse` fuzz target: a line of stray bytes gives as many lexical as
+/// syntax errors, and matching them against each other was quadratic (a 40 KB file
+/// took over a second, 1 MB would have taken minutes). Here 512 KB of such lines:
+/// every error is reported, each at a different place, and the tree is lossless.
+#[test]
+fn thousands_of_lexical_and_syntax_errors_parse_in_linear_time() {
+    let line = "x:int \u{fb}\u{fb}\0\0 0 \u{ff}\u{ff} \"\0 \u{fb} nt(x >= y)\n\np\u{7f}\u{7f}\n";
+    let text = line.repeat(512 * 1024 / line.len());
+    let parse = chocopy_syntax::parse(&text);
+    assert_eq!(parse.syntax_node().to_string(), text);
+    let errors = parse.errors();
+    assert!(errors.len() > 10_000, "{} errors", errors.len());
+    assert!(
+        errors
+            .windows(2)
+            .all(|w| w[0].range.start <= w[1].range.start),
+        "errors are sorted by position"
+    );
+}
