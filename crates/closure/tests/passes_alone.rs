@@ -1,5 +1,6 @@
 //! Each closure pass on its own: its postcondition, its refusal when its
-//! precondition does not hold, and the IR verifier after it.
+//! precondition does not hold, and the IR verifier after it. Programs are written
+//! in the IR text format, so the closure crate is tested without the front end.
 
 use chocopy_closure::{auto, boxing, inline, lift, InlineConfig};
 use chocopy_ir::print::{print_program, Naming};
@@ -7,10 +8,10 @@ use chocopy_ir::verify::{verify, Shape};
 use chocopy_ir::{visit, ExprKind, FuncId, Program, Type, VarId};
 use std::collections::{BTreeSet, HashSet};
 
+/// The program of `text`, in the IR text format (`chocopy_ir::read`): these tests
+/// need no front end.
 fn lower(text: &str) -> Program {
-    let parse = chocopy_syntax::parse(text);
-    assert!(parse.errors().is_empty());
-    let p = chocopy_resolve::check(&parse.tree()).expect("valid program");
+    let p = chocopy_ir::read::read(text).expect("valid IR text");
     verify(&p, Shape::Nested).unwrap();
     p
 }

@@ -1,22 +1,28 @@
 //! Code generation: modules validate, import only WASI, and the text of a small
-//! module is a reviewed snapshot.
+//! module is a reviewed snapshot. Programs are written in the IR text format: no
+//! front end is needed.
 
-use chocopy_closure::{InlineConfig, Strategy};
-
+/// Compiles a flat program written in the IR text format (`chocopy_ir::read`): code
+/// generation is tested without the front end and the closure passes.
 fn module(text: &str) -> Vec<u8> {
-    let parse = chocopy_syntax::parse(text);
-    let ir = chocopy_resolve::check(&parse.tree()).unwrap();
-    let st = chocopy_closure::run(&ir, Strategy::Lift, &InlineConfig::default()).unwrap();
-    chocopy_codegen::compile(&st.lifted, &chocopy_codegen::Options::default()).unwrap()
+    let ir = chocopy_ir::read::read(text).expect("valid IR text");
+    chocopy_ir::verify::verify(&ir, chocopy_ir::verify::Shape::Flat).expect("flat IR");
+    chocopy_codegen::compile(&ir, &chocopy_codegen::Options::default()).unwrap()
 }
 
+/// `def f(x: int) -> int: def g(y: int) -> int: nonlocal x; x = x + y; return x // 2`
+/// (+ `return g(3) % 5`; `print(f(4))`), boxed and lifted (`--closure=lift`).
 const SMALL: &str = "
-def f(x: int) -> int:
-    def g(y: int) -> int:
-        nonlocal x
-        x = x + y
-        return x // 2
-    return g(3) % 5
+def f$g(x: Ref[int], y: int) -> int:
+    x.value = x.value + y
+    return x.value // 2
+
+def f(x$1: int) -> int:
+    x: Ref[int] = None
+    x = Ref()
+    x.value = x$1
+    return f$g(x, 3) % 5
+
 print(f(4))
 ";
 
@@ -54,17 +60,15 @@ fn modules_validate_and_import_only_wasi() {
 
 /// A small class program: attributes, `__init__`, inheritance, an overridden
 /// method (dispatched through the table) and one no subclass overrides (a direct
-/// call), a nested function capturing `self` in a method.
+/// call), a nested function capturing `self` in a method (lifted as
+/// `Counter$bump$add`).
 const CLASSES: &str = "
 class Counter(object):
     n: int = 0
     def __init__(self: \"Counter\"):
         self.n = 1
     def bump(self: \"Counter\", k: int) -> int:
-        def add() -> int:
-            self.n = self.n + k
-            return self.n
-        return add()
+        return Counter$bump$add(self, k)
     def name(self: \"Counter\") -> str:
         return \"counter\"
 
@@ -72,7 +76,12 @@ class Loud(Counter):
     def name(self: \"Loud\") -> str:
         return \"LOUD\"
 
-c: Counter = None
+c: \"Counter\" = None
+
+def Counter$bump$add(self: \"Counter\", k: int) -> int:
+    self.n = self.n + k
+    return self.n
+
 c = Loud()
 print(c.bump(2))
 print(c.name())
@@ -103,8 +112,19 @@ fn wat_of_a_small_class_program() {
 
 #[test]
 fn nested_ir_is_rejected() {
-    let parse = chocopy_syntax::parse(SMALL);
-    let ir = chocopy_resolve::check(&parse.tree()).unwrap();
+    let ir = chocopy_ir::read::read(
+        "
+def f(x: int) -> int:
+    def g(y: int) -> int:
+        nonlocal x
+        x = x + y
+        return x // 2
+    return g(3) % 5
+
+print(f(4))
+",
+    )
+    .unwrap();
     assert_eq!(
         chocopy_codegen::compile(&ir, &Default::default()),
         Err(chocopy_codegen::CodegenError::NotFlat)

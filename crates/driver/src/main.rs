@@ -64,6 +64,10 @@ struct Common {
     /// that `python3` can run the output.
     #[arg(long)]
     runnable: bool,
+    /// With --emit of an IR stage: print the IR text format (exact types: `<None>`,
+    /// `Ref[int]`), which `chocopy_ir::read` reads back (filetests are written in it).
+    #[arg(long, conflicts_with = "runnable")]
+    ir_text: bool,
     /// Memory limit of the program in bytes, past which it fails with `Out of memory`.
     #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
     memory_limit: u64,
@@ -150,6 +154,8 @@ fn real_main(cli: Cli) -> ExitCode {
     if let Some(stage) = common.emit {
         let naming = if common.runnable {
             Naming::Python
+        } else if common.ir_text {
+            Naming::Text
         } else {
             Naming::Ir
         };

@@ -23,6 +23,7 @@
 
 pub mod analysis;
 pub mod print;
+pub mod read;
 pub mod verify;
 pub mod visit;
 

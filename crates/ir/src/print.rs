@@ -280,7 +280,8 @@ impl Printer<'_> {
 
     fn program(&mut self) {
         let p = self.p;
-        if uses_ref(p) {
+        // The text format spells cell types `Ref[T]`: no class to declare.
+        if uses_ref(p) && self.names.naming != Naming::Text {
             let name = self.names.get(Entity::RefClass).to_string();
             self.line(0, &format!("class {name}(object):"));
             self.line(1, "value: object = None");
@@ -463,7 +464,13 @@ impl Printer<'_> {
         let (prec, text) = match &e.kind {
             ExprKind::Const(c) => {
                 let t = constant(c);
-                (if t.starts_with('-') { 8 } else { 9 }, t)
+                match t.starts_with('-') {
+                    // The text format tells a negative constant `(-5)` from the
+                    // negation of a constant `-5`.
+                    true if self.names.naming == Naming::Text => (9, format!("({t})")),
+                    true => (8, t),
+                    false => (9, t),
+                }
             }
             ExprKind::Var(v) => (9, self.var(*v).to_string()),
             ExprKind::Unary(UnOp::Neg, a) => (8, format!("-{}", self.expr(a, 8))),
