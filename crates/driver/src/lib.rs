@@ -189,7 +189,7 @@ pub fn ast_json(src: &Source, typed: bool) -> (String, Option<Failure>) {
             (!parse.errors().is_empty()).then(|| render_syntax_errors(src, parse.errors()));
         (ast_json(&src.text, &tree, parse.errors(), None), failure)
     } else {
-        let (program, errors, typing) = chocopy_resolve::lower::lower_typed(&tree);
+        let (program, errors, typing) = chocopy_resolve::lower_typed(&tree);
         let analysis = Analysis {
             program: &program,
             typing: &typing,

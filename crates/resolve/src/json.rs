@@ -32,11 +32,11 @@
 //! ([`to_reference_text`]); for every expected file of the conformance suite without
 //! syntax errors, ours is byte-identical.
 
-use crate::lower::{Inferred, NodeKey, Typing};
+use crate::lower::{Inferred, Typing};
 use crate::SemanticError;
 use chocopy_ir::{Program, Type};
 use chocopy_syntax::ast::{self, AstNode};
-use chocopy_syntax::{SyntaxError, SyntaxKind, SyntaxNode, SyntaxToken};
+use chocopy_syntax::{SyntaxError, SyntaxKind, SyntaxNode, SyntaxPtr, SyntaxToken};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
@@ -188,9 +188,9 @@ struct Writer<'a> {
     lines: Lines<'a>,
     analysis: Option<Analysis<'a>>,
     /// The location of every keyed node written so far.
-    locations: RefCell<HashMap<NodeKey, Value>>,
+    locations: RefCell<HashMap<SyntaxPtr, Value>>,
     /// The semantic error message of each node in error (the first, as reported).
-    messages: HashMap<NodeKey, &'a str>,
+    messages: HashMap<SyntaxPtr, &'a str>,
 }
 
 impl Writer<'_> {
@@ -298,8 +298,13 @@ impl Writer<'_> {
         }
     }
 
-    fn key(&self, kind: &'static str, node: &SyntaxNode) -> NodeKey {
-        NodeKey::new(kind, crate::lower::trimmed(node))
+    /// The pointer errors and types of the node made from `node` are attached to
+    /// (as the checker attaches them: an identifier expression is its token).
+    fn key(&self, node: &SyntaxNode) -> SyntaxPtr {
+        SyntaxPtr {
+            kind: crate::lower::ptr_kind(node),
+            ..SyntaxPtr::node(node)
+        }
     }
 
     /// Builds a node object: kind, location, then (typed mode) inferred type and error.
@@ -307,7 +312,7 @@ impl Writer<'_> {
         &self,
         kind: &'static str,
         location: Value,
-        key: Option<NodeKey>,
+        key: Option<SyntaxPtr>,
     ) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("kind".into(), kind.into());
@@ -372,24 +377,20 @@ impl Writer<'_> {
         let Some(t) = t else { return Value::Null };
         let ((l, c), (el, ec)) = (self.start(&t), self.end(&t));
         let loc = json!([l, c, el, ec]);
-        let key = NodeKey::new("Identifier", t.text_range());
+        let key = SyntaxPtr::token(&t);
         let mut m = self.node("Identifier", loc, Some(key));
         m.insert("name".into(), t.text().into());
         Value::Object(m)
     }
 
     fn decl(&self, kind: &'static str, node: &SyntaxNode, name: Option<SyntaxToken>) -> Value {
-        let mut m = self.node(kind, self.loc(node), Some(self.key(kind, node)));
+        let mut m = self.node(kind, self.loc(node), Some(self.key(node)));
         m.insert("variable".into(), self.identifier(name));
         Value::Object(m)
     }
 
     fn var_def(&self, d: &ast::VarDef) -> Value {
-        let mut m = self.node(
-            "VarDef",
-            self.loc(d.syntax()),
-            Some(self.key("VarDef", d.syntax())),
-        );
+        let mut m = self.node("VarDef", self.loc(d.syntax()), Some(self.key(d.syntax())));
         m.insert(
             "var".into(),
             d.typed_var().map_or(Value::Null, |t| self.typed_var(&t)),
@@ -414,7 +415,7 @@ impl Writer<'_> {
     fn type_ann(&self, t: &ast::TypeAnn) -> Value {
         match t {
             ast::TypeAnn::Name(n) => {
-                let key = self.key("ClassType", n.syntax());
+                let key = self.key(n.syntax());
                 let mut m = self.node("ClassType", self.loc(n.syntax()), Some(key));
                 m.insert(
                     "className".into(),
@@ -485,7 +486,7 @@ impl Writer<'_> {
         Some(match s {
             ast::Stmt::Pass(_) => return None,
             ast::Stmt::Expr(e) => {
-                let mut m = self.node("ExprStmt", self.loc(node), Some(self.key("ExprStmt", node)));
+                let mut m = self.node("ExprStmt", self.loc(node), Some(self.key(node)));
                 m.insert(
                     "expr".into(),
                     e.expr().map_or(Value::Null, |e| self.expr(&e)),
@@ -493,11 +494,7 @@ impl Writer<'_> {
                 Value::Object(m)
             }
             ast::Stmt::Assign(a) => {
-                let mut m = self.node(
-                    "AssignStmt",
-                    self.loc(node),
-                    Some(self.key("AssignStmt", node)),
-                );
+                let mut m = self.node("AssignStmt", self.loc(node), Some(self.key(node)));
                 let targets: Vec<Value> = a.targets().iter().map(|t| self.expr(t)).collect();
                 m.insert("targets".into(), targets.into());
                 m.insert(
@@ -507,11 +504,7 @@ impl Writer<'_> {
                 Value::Object(m)
             }
             ast::Stmt::Return(r) => {
-                let mut m = self.node(
-                    "ReturnStmt",
-                    self.loc(node),
-                    Some(self.key("ReturnStmt", node)),
-                );
+                let mut m = self.node("ReturnStmt", self.loc(node), Some(self.key(node)));
                 m.insert(
                     "value".into(),
                     r.expr().map_or(Value::Null, |e| self.expr(&e)),
@@ -525,7 +518,7 @@ impl Writer<'_> {
                 let elifs: Vec<ast::ElifClause> = i.elif_clauses().collect();
                 let mut else_body = self.stmts(i.else_clause().and_then(|e| e.block()));
                 for e in elifs.iter().rev() {
-                    let key = self.key("IfStmt", e.syntax());
+                    let key = self.key(e.syntax());
                     let mut m = self.node("IfStmt", self.span_to(e.syntax(), end), Some(key));
                     m.insert(
                         "condition".into(),
@@ -535,7 +528,7 @@ impl Writer<'_> {
                     m.insert("elseBody".into(), else_body.into());
                     else_body = vec![Value::Object(m)];
                 }
-                let key = self.key("IfStmt", node);
+                let key = self.key(node);
                 let mut m = self.node("IfStmt", self.span_to(node, end), Some(key));
                 m.insert(
                     "condition".into(),
@@ -546,7 +539,7 @@ impl Writer<'_> {
                 Value::Object(m)
             }
             ast::Stmt::While(w) => {
-                let key = self.key("WhileStmt", node);
+                let key = self.key(node);
                 let mut m = self.node(
                     "WhileStmt",
                     self.span_to(node, self.symbol_end(node)),
@@ -563,7 +556,7 @@ impl Writer<'_> {
                 let mut m = self.node(
                     "ForStmt",
                     self.span_to(node, self.symbol_end(node)),
-                    Some(self.key("ForStmt", node)),
+                    Some(self.key(node)),
                 );
                 m.insert("identifier".into(), self.identifier(f.var()));
                 m.insert(
@@ -585,7 +578,7 @@ impl Writer<'_> {
             };
         };
         let node = e.syntax();
-        let mut m = self.node(kind, self.loc(node), Some(self.key(kind, node)));
+        let mut m = self.node(kind, self.loc(node), Some(self.key(node)));
         let opt = |x: Option<ast::Expr>| x.map_or(Value::Null, |x| self.expr(&x));
         match e {
             ast::Expr::Name(n) => {

@@ -13,13 +13,14 @@
 //! panicking, but its diagnostics may be noise). Postcondition, when no error is
 //! reported: the IR passes [`chocopy_ir::verify::verify`] with shape `Nested`.
 
+use crate::errors::ErrorKind;
 use crate::SemanticError;
 use chocopy_ir::{
     Attr, AttrId, BinOp, Builtin, Class, ClassId, Const, Expr, ExprKind, FuncId, Function,
     MethodSlot, Place, Program, Span, Stmt, Type, UnOp, VarDef, VarId,
 };
 use chocopy_syntax::ast::{self, AstNode};
-use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
+use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxPtr, SyntaxToken, TextRange};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A class a name can denote: a predefined one or a user class.
@@ -62,34 +63,6 @@ struct Scope {
     assignable: HashSet<VarId>,
 }
 
-/// A node of the reference implementation's AST, named by its kind there
-/// (`Identifier`, `CallExpr`, `AssignStmt`, ...) and its source range: what types
-/// and errors are attached to (see [`crate::json`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct NodeKey {
-    /// The reference AST kind.
-    pub kind: &'static str,
-    /// Byte offsets of the node's first and last significant token (start, end).
-    pub range: (u32, u32),
-}
-
-impl NodeKey {
-    /// The node of `kind` covering `range`.
-    pub fn new(kind: &'static str, range: TextRange) -> Self {
-        NodeKey {
-            kind,
-            range: (range.start().into(), range.end().into()),
-        }
-    }
-
-    fn of_span(kind: &'static str, span: Span) -> Self {
-        NodeKey {
-            kind,
-            range: (span.start, span.end),
-        }
-    }
-}
-
 /// The type semantic analysis inferred for a node (reference manual 5.2), as the
 /// reference's typed AST records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,15 +73,15 @@ pub enum Inferred {
     Func(Vec<Type>, Type),
 }
 
-/// Inferred types of the nodes of one program, keyed by node.
+/// Inferred types of the nodes of one program, keyed by syntax pointer.
 #[derive(Debug, Clone, Default)]
 pub struct Typing {
-    types: HashMap<NodeKey, Inferred>,
+    types: HashMap<SyntaxPtr, Inferred>,
 }
 
 impl Typing {
     /// The type inferred for `node`, if analysis reached it.
-    pub fn get(&self, node: &NodeKey) -> Option<&Inferred> {
+    pub fn get(&self, node: &SyntaxPtr) -> Option<&Inferred> {
         self.types.get(node)
     }
 
@@ -123,20 +96,48 @@ impl Typing {
     }
 }
 
-/// Lowers a parsed program to IR; returns the IR and the semantic errors, in the
-/// order found. The IR is meaningful only when there are no errors.
-pub fn lower(file: &ast::SourceFile) -> (Program, Vec<SemanticError>) {
-    let (prog, errors, _) = run(file, false);
-    (prog, errors)
+/// What the checker found in one program.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The program as IR; meaningful only when there are no errors.
+    pub program: Program,
+    /// The errors, each with the place the checker was analysing when it found it,
+    /// in the order found. When declaration analysis finds errors, they are the only
+    /// ones: as in the reference, the program is then not type-checked.
+    pub errors: Vec<Finding>,
+    /// The type inferred for each expression node (filled on request only: the
+    /// typed JSON AST needs it).
+    pub typing: Typing,
 }
 
-/// [`lower`], also returning the type inferred for each expression node (for the
-/// typed JSON AST).
-pub fn lower_typed(file: &ast::SourceFile) -> (Program, Vec<SemanticError>, Typing) {
-    run(file, true)
+/// An error and where the checker was when it found it.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The error.
+    pub error: SemanticError,
+    /// What was being analysed.
+    pub site: Site,
 }
 
-fn run(file: &ast::SourceFile, keep_types: bool) -> (Program, Vec<SemanticError>, Typing) {
+/// What the checker was analysing when it found an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Site {
+    /// A declaration: the start of the identifier or type annotation the error is
+    /// at, and whether it is a missing `return` (checked at the function's name,
+    /// after its body).
+    Declaration(DeclSlot),
+    /// The declaration or statement starting at this offset (type checking).
+    Statement(u32),
+}
+
+/// Where a declaration error is reported: the start of its identifier or type
+/// annotation, and whether it is a missing-return error (reported at the function
+/// name, which other checks also visit).
+pub type DeclSlot = (u32, bool);
+
+/// Checks a parsed program and lowers it to IR, resolving every name. With
+/// `keep_types`, also records the type inferred for every expression node.
+pub fn analyze(file: &ast::SourceFile, keep_types: bool) -> Analysis {
     let mut l = Lowerer {
         keep_types,
         order: 0,
@@ -154,156 +155,39 @@ fn run(file: &ast::SourceFile, keep_types: bool) -> (Program, Vec<SemanticError>
         decl_errors: Vec::new(),
     };
     l.program(file);
-    if l.decl_errors.is_empty() {
-        (l.prog, sorted(l.errors, &l.error_keys), l.typing)
+    let (errors, typing) = if l.decl_errors.is_empty() {
+        let errors = l
+            .errors
+            .into_iter()
+            .zip(l.error_keys)
+            .map(|(error, at)| Finding {
+                error,
+                site: Site::Statement(at),
+            })
+            .collect();
+        (errors, l.typing)
     } else {
         // As the reference: declaration errors stop analysis before type checking.
-        let order = reference_decl_order(file);
-        let keys: Vec<u32> = l
-            .decl_error_keys
-            .iter()
-            .map(|slot| order.get(slot).copied().unwrap_or(u32::MAX))
-            .collect();
-        let errors = sorted(l.decl_errors, &keys);
-        (l.prog, errors, Typing::default())
-    }
-}
-
-/// Errors in the reference's order: a stable sort by `keys`.
-fn sorted(errors: Vec<SemanticError>, keys: &[u32]) -> Vec<SemanticError> {
-    let mut keyed: Vec<(u32, SemanticError)> = keys.iter().copied().zip(errors).collect();
-    keyed.sort_by_key(|(k, _)| *k);
-    keyed.into_iter().map(|(_, e)| e).collect()
-}
-
-/// An error reported after others of the same statement: node kind, span, message.
-type LateError = (&'static str, Span, String);
-
-/// Where a declaration error is reported: the start of its identifier or type
-/// annotation, and whether it is a missing-return error (reported at the function
-/// name, which other checks also visit).
-type DeclSlot = (u32, bool);
-
-/// The order in which the reference's declaration analysis visits the identifiers
-/// and type annotations where its errors are reported, as observed with
-/// `chocopy-ref` itself (crates/resolve/test_data/errors/order_*.py):
-/// 1. every top-level name (and a class's superclass) in source order;
-/// 2. class by class, each member in order: an attribute's name; a method's
-///    parameters, its local declarations and its nested functions, recursively,
-///    then its name (a duplicate method is not analysed further; the others are
-///    checked against the superclasses after their bodies);
-/// 3. every top-level function in source order: its parameters, its local
-///    declarations, then its nested functions, recursively;
-/// 4. every type annotation of the program, in source order;
-/// 5. every missing return, nested functions before the function enclosing them,
-///    in source order.
-///
-/// Lowering finds these errors in another order; they are sorted by this one.
-fn reference_decl_order(file: &ast::SourceFile) -> HashMap<DeclSlot, u32> {
-    fn tok(t: Option<SyntaxToken>) -> Option<u32> {
-        t.map(|t| t.text_range().start().into())
-    }
-    fn items(b: Option<ast::Block>) -> Vec<ast::Item> {
-        b.map(|b| b.items().collect()).unwrap_or_default()
-    }
-    /// Parameters, local declarations and nested functions of `f` (step 2 and 3).
-    fn function(f: &ast::FuncDef, out: &mut Vec<Option<u32>>) {
-        for p in f
-            .param_list()
+        let errors = l
+            .decl_errors
             .into_iter()
-            .flat_map(|l| l.params().collect::<Vec<_>>())
-        {
-            out.push(tok(p.name()));
-        }
-        let body = items(f.body());
-        for item in &body {
-            match item {
-                ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
-                ast::Item::FuncDef(g) => out.push(tok(g.name())),
-                ast::Item::GlobalDecl(g) => out.push(tok(g.name())),
-                ast::Item::NonlocalDecl(n) => out.push(tok(n.name())),
-                _ => {}
-            }
-        }
-        for item in &body {
-            if let ast::Item::FuncDef(g) = item {
-                function(g, out);
-            }
-        }
+            .zip(l.decl_error_keys)
+            .map(|(error, slot)| Finding {
+                error,
+                site: Site::Declaration(slot),
+            })
+            .collect();
+        (errors, Typing::default())
+    };
+    Analysis {
+        program: l.prog,
+        errors,
+        typing,
     }
-    /// Missing returns of `f`'s nested functions, then of `f` (step 5).
-    fn returns(f: &ast::FuncDef, all_paths: &mut Vec<u32>) {
-        for item in items(f.body()) {
-            if let ast::Item::FuncDef(g) = item {
-                returns(&g, all_paths);
-            }
-        }
-        all_paths.extend(tok(f.name()));
-    }
-    let top: Vec<ast::Item> = file.items().collect();
-    let mut out: Vec<Option<u32>> = Vec::new();
-    for item in &top {
-        match item {
-            ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
-            ast::Item::FuncDef(f) => out.push(tok(f.name())),
-            ast::Item::ClassDef(c) => {
-                out.push(tok(c.name()));
-                out.push(tok(c.superclass()));
-            }
-            _ => {}
-        }
-    }
-    for item in &top {
-        if let ast::Item::ClassDef(c) = item {
-            for member in items(c.body()) {
-                match member {
-                    ast::Item::VarDef(d) => out.push(tok(d.typed_var().and_then(|t| t.name()))),
-                    ast::Item::FuncDef(f) => {
-                        // A method's own errors come after those of its body.
-                        function(&f, &mut out);
-                        out.push(tok(f.name()));
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    for item in &top {
-        if let ast::Item::FuncDef(f) = item {
-            function(f, &mut out);
-        }
-    }
-    for node in file.syntax().descendants() {
-        if node.kind() == SyntaxKind::NAME_TYPE {
-            out.push(Some(node.text_range().start().into()));
-        }
-    }
-    let mut all_paths = Vec::new();
-    for item in &top {
-        match item {
-            ast::Item::FuncDef(f) => returns(f, &mut all_paths),
-            ast::Item::ClassDef(c) => {
-                for member in items(c.body()) {
-                    if let ast::Item::FuncDef(f) = member {
-                        returns(&f, &mut all_paths);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut order = HashMap::default();
-    for (seq, slot) in out.iter().enumerate() {
-        if let Some(at) = slot {
-            order.entry((*at, false)).or_insert(seq as u32);
-        }
-    }
-    let base = out.len();
-    for (seq, at) in all_paths.into_iter().enumerate() {
-        order.entry((at, true)).or_insert((base + seq) as u32);
-    }
-    order
 }
+
+/// An error reported after others of the same statement: node kind, span, error.
+type LateError = (SyntaxKind, Span, ErrorKind);
 
 struct Lowerer {
     prog: Program,
@@ -326,8 +210,8 @@ struct Lowerer {
     /// Where each of `decl_errors` is reported (see `reference_decl_order`).
     decl_error_keys: Vec<DeclSlot>,
     /// The nodes `errors` and `decl_errors` are at: one error per node.
-    nodes_in_error: HashSet<NodeKey>,
-    nodes_in_decl_error: HashSet<NodeKey>,
+    nodes_in_error: HashSet<SyntaxPtr>,
+    nodes_in_decl_error: HashSet<SyntaxPtr>,
     /// Errors of declaration analysis, reported instead of `errors` if any.
     decl_errors: Vec<SemanticError>,
 }
@@ -348,7 +232,7 @@ fn node_span(n: &impl AstNode) -> Span {
 
 /// The reference AST node an expression becomes (parentheses are not nodes): its kind
 /// and span.
-fn expr_node(e: &ast::Expr) -> (&'static str, Span) {
+fn expr_node(e: &ast::Expr) -> (SyntaxKind, Span) {
     let mut e = e.clone();
     while let ast::Expr::Paren(p) = &e {
         match p.expr() {
@@ -356,10 +240,26 @@ fn expr_node(e: &ast::Expr) -> (&'static str, Span) {
             None => break,
         }
     }
-    (
-        crate::json::expr_kind(&e).unwrap_or("Identifier"),
-        node_span(&e),
-    )
+    (ptr_kind(e.syntax()), node_span(&e))
+}
+
+/// The pointer kind of a node: its syntax kind, except that an identifier used as
+/// an expression is its identifier token (the same node in the reference's AST as a
+/// declared name: an `Identifier`), the one kind every error and type of a name is
+/// attached to.
+pub(crate) fn ptr_kind(node: &SyntaxNode) -> SyntaxKind {
+    match node.kind() {
+        SyntaxKind::NAME_EXPR => SyntaxKind::IDENT,
+        k => k,
+    }
+}
+
+/// The pointer of the element of `kind` spanning `span`.
+fn ptr(kind: SyntaxKind, span: Span) -> SyntaxPtr {
+    SyntaxPtr {
+        kind,
+        range: (span.start, span.end),
+    }
 }
 
 fn token_span(t: &SyntaxToken) -> Span {
@@ -372,27 +272,31 @@ type Signature = (Vec<Type>, Type);
 impl Lowerer {
     /// Reports `message` at the reference AST node of `kind` spanning `span`.
     /// Only the first error at a node is reported, as the reference does.
-    fn error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
-        let node = NodeKey::of_span(kind, span);
+    fn error(&mut self, kind: SyntaxKind, span: Span, error: ErrorKind) {
+        let node = ptr(kind, span);
         if !self.nodes_in_error.insert(node) {
             return;
         }
         self.error_keys.push(self.order);
-        self.errors.push(SemanticError {
-            range: span.start as usize..span.end as usize,
-            message: message.into(),
-            node: NodeKey::of_span(kind, span),
-            label: String::new(),
-        });
+        self.errors.push(SemanticError::new(node, error));
     }
 
-    /// Reports a type mismatch: `message` (the reference's), labelled with the
-    /// expected and the actual type.
-    fn mismatch(
+    /// Reports a type mismatch ("Expected type `T`; got type `U`"), labelled with
+    /// the expected and the actual type.
+    fn mismatch(&mut self, kind: SyntaxKind, span: Span, expected: &Type, found: &Type) {
+        let error = ErrorKind::TypeMismatch {
+            expected: self.show(expected),
+            found: self.show(found),
+        };
+        self.mismatch_as(kind, span, error, expected, found);
+    }
+
+    /// Reports `error`, labelled with the expected and the actual type.
+    fn mismatch_as(
         &mut self,
-        kind: &'static str,
+        kind: SyntaxKind,
         span: Span,
-        message: String,
+        error: ErrorKind,
         expected: &Type,
         found: &Type,
     ) {
@@ -402,7 +306,7 @@ impl Lowerer {
             self.show(found)
         );
         let before = self.errors.len();
-        self.error(kind, span, message);
+        self.error(kind, span, error);
         if self.errors.len() > before {
             if let Some(e) = self.errors.last_mut() {
                 e.label = label;
@@ -413,35 +317,24 @@ impl Lowerer {
     /// Reports an error of declaration analysis (the reference's first pass: scopes,
     /// class hierarchy, signatures, annotations). When there is one, the reference
     /// does not type-check, so only such errors are reported in the end.
-    fn decl_error(&mut self, kind: &'static str, span: Span, message: impl Into<String>) {
-        self.decl_error_at((span.start, false), kind, span, message);
+    fn decl_error(&mut self, kind: SyntaxKind, span: Span, error: ErrorKind) {
+        self.decl_error_at((span.start, false), kind, span, error);
     }
 
     /// [`Self::decl_error`] sorted at `key` in the reference's order (see
     /// `sorted`).
-    fn decl_error_at(
-        &mut self,
-        key: DeclSlot,
-        kind: &'static str,
-        span: Span,
-        message: impl Into<String>,
-    ) {
-        let node = NodeKey::of_span(kind, span);
+    fn decl_error_at(&mut self, key: DeclSlot, kind: SyntaxKind, span: Span, error: ErrorKind) {
+        let node = ptr(kind, span);
         if !self.nodes_in_decl_error.insert(node) {
             return;
         }
         self.decl_error_keys.push(key);
-        self.decl_errors.push(SemanticError {
-            range: span.start as usize..span.end as usize,
-            message: message.into(),
-            node: NodeKey::of_span(kind, span),
-            label: String::new(),
-        });
+        self.decl_errors.push(SemanticError::new(node, error));
     }
 
-    fn record(&mut self, kind: &'static str, span: Span, ty: Inferred) {
+    fn record(&mut self, kind: SyntaxKind, span: Span, ty: Inferred) {
         if self.keep_types {
-            self.typing.types.insert(NodeKey::of_span(kind, span), ty);
+            self.typing.types.insert(ptr(kind, span), ty);
         }
     }
 
@@ -474,17 +367,17 @@ impl Lowerer {
         let in_function = self.current().func.is_some();
         if in_function && self.is_class_name(name) {
             self.decl_error(
-                "Identifier",
+                SyntaxKind::IDENT,
                 span,
-                format!("Cannot shadow class name: {name}"),
+                ErrorKind::ShadowsClassName(name.into()),
             );
             return false;
         }
         if self.current().names.contains_key(name) {
             self.decl_error(
-                "Identifier",
+                SyntaxKind::IDENT,
                 span,
-                format!("Duplicate declaration of identifier in same scope: {name}"),
+                ErrorKind::DuplicateDeclaration(name.to_string()),
             );
             return false;
         }
@@ -589,19 +482,19 @@ impl Lowerer {
                 Some(Binding::Class(ClassRef::User(k))) => parent = Some(k),
                 Some(Binding::Class(ClassRef::Object)) => {}
                 Some(Binding::Class(_)) => self.decl_error(
-                    "Identifier",
+                    SyntaxKind::IDENT,
                     sspan,
-                    format!("Cannot extend special class: {}", sup.text()),
+                    ErrorKind::ExtendsSpecialClass(sup.text().into()),
                 ),
                 Some(_) => self.decl_error(
-                    "Identifier",
+                    SyntaxKind::IDENT,
                     sspan,
-                    format!("Super-class must be a class: {}", sup.text()),
+                    ErrorKind::SuperclassNotAClass(sup.text().into()),
                 ),
                 None => self.decl_error(
-                    "Identifier",
+                    SyntaxKind::IDENT,
                     sspan,
-                    format!("Super-class not defined: {}", sup.text()),
+                    ErrorKind::SuperclassNotDefined(sup.text().into()),
                 ),
             }
         }
@@ -644,9 +537,9 @@ impl Lowerer {
     fn claim_member(&mut self, own: &mut HashSet<String>, name: &str, span: Span) -> bool {
         if !own.insert(name.to_string()) {
             self.decl_error(
-                "Identifier",
+                SyntaxKind::IDENT,
                 span,
-                format!("Duplicate declaration of identifier in same scope: {name}"),
+                ErrorKind::DuplicateDeclaration(name.to_string()),
             );
             return false;
         }
@@ -678,9 +571,9 @@ impl Lowerer {
                         // the same name is no duplicate (as in the reference).
                         own.remove(&name);
                         self.decl_error(
-                            "Identifier",
+                            SyntaxKind::IDENT,
                             span,
-                            format!("Cannot re-define attribute: {name}"),
+                            ErrorKind::RedefinesAttribute(name.clone()),
                         );
                         continue;
                     }
@@ -698,9 +591,9 @@ impl Lowerer {
                     // passes.
                     if own.contains(&name) {
                         self.decl_error(
-                            "Identifier",
+                            SyntaxKind::IDENT,
                             span,
-                            format!("Duplicate declaration of identifier in same scope: {name}"),
+                            ErrorKind::DuplicateDeclaration(name.to_string()),
                         );
                         continue;
                     }
@@ -714,20 +607,16 @@ impl Lowerer {
                             && *iret == ret)
                     });
                     let error = if inherited_attrs.contains_key(&name) {
-                        Some(format!("Cannot re-define attribute: {name}"))
+                        Some(ErrorKind::RedefinesAttribute(name.clone()))
                     } else if overridden {
-                        Some(format!(
-                            "Method overridden with different type signature: {name}"
-                        ))
+                        Some(ErrorKind::OverrideSignature(name.clone()))
                     } else if params.first() != Some(&Type::Class(c)) {
-                        Some(format!(
-                            "First parameter of the following method must be of the enclosing class: {name}"
-                        ))
+                        Some(ErrorKind::FirstParameterNotClass(name.clone()))
                     } else {
                         None
                     };
                     match error {
-                        Some(msg) => self.decl_error("Identifier", span, msg),
+                        Some(msg) => self.decl_error(SyntaxKind::IDENT, span, msg),
                         None => {
                             own.insert(name);
                         }
@@ -751,9 +640,9 @@ impl Lowerer {
                     (None, Some(&c)) => Some(Type::Class(c)),
                     _ => {
                         self.decl_error(
-                            "ClassType",
+                            SyntaxKind::NAME_TYPE,
                             node_span(&n),
-                            format!("Invalid type annotation; there is no class named: {name}"),
+                            ErrorKind::UnknownClass(name.clone()),
                         );
                         None
                     }
@@ -779,25 +668,22 @@ impl Lowerer {
                     unreachable!()
                 };
                 let c = self.literal(lit)?;
-                if let Some(kind) = crate::json::expr_kind(&value) {
-                    self.record(kind, node_span(lit), Inferred::Value(c.ty()));
-                }
+                self.record(
+                    ptr_kind(lit.syntax()),
+                    node_span(lit),
+                    Inferred::Value(c.ty()),
+                );
                 c
             }
             Some(other) => {
                 let (kind, span) = expr_node(&other);
-                self.error(kind, span, "Variable initialisers must be literals");
+                self.error(kind, span, ErrorKind::InitialiserNotLiteral);
                 return None;
             }
             None => return None,
         };
         if !self.prog.is_assignable(&init.ty(), ty) {
-            let msg = format!(
-                "Expected type `{}`; got type `{}`",
-                self.show(ty),
-                self.show(&init.ty())
-            );
-            self.mismatch("VarDef", node_span(d), msg, ty, &init.ty());
+            self.mismatch(SyntaxKind::VAR_DEF, node_span(d), ty, &init.ty());
         }
         Some(init)
     }
@@ -912,9 +798,9 @@ impl Lowerer {
                             }
                         }
                         _ => self.decl_error(
-                            "Identifier",
+                            SyntaxKind::IDENT,
                             span,
-                            format!("Not a global variable: {}", tok.text()),
+                            ErrorKind::NotAGlobal(tok.text().into()),
                         ),
                     }
                 }
@@ -933,9 +819,9 @@ impl Lowerer {
                             }
                         }
                         _ => self.decl_error(
-                            "Identifier",
+                            SyntaxKind::IDENT,
                             span,
-                            format!("Not a nonlocal variable: {}", tok.text()),
+                            ErrorKind::NotANonlocal(tok.text().into()),
                         ),
                     }
                 }
@@ -958,9 +844,9 @@ impl Lowerer {
             // Sorted after the function's own declarations, before nested functions.
             self.decl_error_at(
                 (span.start, true),
-                "Identifier",
+                SyntaxKind::IDENT,
                 span,
-                format!("All paths in this function/method must have a return statement: {name}"),
+                ErrorKind::MissingReturn(name),
             );
         }
         self.prog.funcs[f].body = body;
@@ -980,22 +866,11 @@ impl Lowerer {
 
     /// Reports "Expected type `T`; got type `U`" unless `from <=a to`; returns whether
     /// it fits.
-    fn expect_assignable(
-        &mut self,
-        kind: &'static str,
-        from: &Type,
-        to: &Type,
-        span: Span,
-    ) -> bool {
+    fn expect_assignable(&mut self, kind: SyntaxKind, from: &Type, to: &Type, span: Span) -> bool {
         if self.prog.is_assignable(from, to) {
             return true;
         }
-        let msg = format!(
-            "Expected type `{}`; got type `{}`",
-            self.show(to),
-            self.show(from)
-        );
-        self.mismatch(kind, span, msg, to, from);
+        self.mismatch(kind, span, to, from);
         false
     }
 
@@ -1023,22 +898,24 @@ impl Lowerer {
             Some(Binding::Var(v)) => {
                 let in_function = self.current().func.is_some();
                 if in_function && !self.current().assignable.contains(&v) {
-                    let msg = format!(
-                        "Cannot assign to variable that is not explicitly declared in this scope: {name}"
-                    );
-                    return (Err(Some(v)), Some(("Identifier", span, msg)));
+                    let error = ErrorKind::AssignUndeclared(name.to_string());
+                    return (Err(Some(v)), Some((SyntaxKind::IDENT, span, error)));
                 }
                 (Ok(v), None)
             }
             _ => {
-                self.error("Identifier", span, format!("Not a variable: {name}"));
+                self.error(
+                    SyntaxKind::IDENT,
+                    span,
+                    ErrorKind::NotAVariable(name.to_string()),
+                );
                 (Err(None), None)
             }
         }
     }
 
-    fn late_error(&mut self, (kind, span, msg): LateError) {
-        self.error(kind, span, msg);
+    fn late_error(&mut self, (kind, span, error): LateError) {
+        self.error(kind, span, error);
     }
 
     /// An assignment target: the place (`None` after an error) and the type it
@@ -1051,8 +928,12 @@ impl Lowerer {
     /// the target's (the reference's order).
     fn target(&mut self, t: &ast::Expr) -> (Option<Place>, Type, Option<LateError>) {
         let (place, ty, late) = self.target_untyped(t);
-        if let Some(kind) = crate::json::expr_kind(t) {
-            self.record(kind, node_span(t), Inferred::Value(ty.clone()));
+        if !matches!(t, ast::Expr::Paren(_)) {
+            self.record(
+                ptr_kind(t.syntax()),
+                node_span(t),
+                Inferred::Value(ty.clone()),
+            );
         }
         (place, ty, late)
     }
@@ -1087,7 +968,7 @@ impl Lowerer {
                 match &list.ty {
                     Type::List(_) => (Some(Place::Index(list, index)), ty, None),
                     Type::Str => {
-                        let late = ("IndexExpr", span, "`str` is not a list type".to_string());
+                        let late = (SyntaxKind::INDEX_EXPR, span, ErrorKind::StrNotAList);
                         (None, Type::Str, Some(late))
                     }
                     _ => fail,
@@ -1108,8 +989,8 @@ impl Lowerer {
             Type::Str => Type::Str,
             Type::List(e) => (**e).clone(),
             other => {
-                let msg = format!("Cannot index into type `{}`", self.show(other));
-                self.error("IndexExpr", span, msg);
+                let error = ErrorKind::CannotIndex(self.show(other));
+                self.error(SyntaxKind::INDEX_EXPR, span, error);
                 Type::Object
             }
         };
@@ -1143,7 +1024,8 @@ impl Lowerer {
                     // A target in error still has a type (object when unknown), and the
                     // value is checked against it, as in the reference.
                     let (place, ty, late) = self.target(t);
-                    let fits = self.expect_assignable("AssignStmt", &value.ty, &ty, span);
+                    let fits =
+                        self.expect_assignable(SyntaxKind::ASSIGN_STMT, &value.ty, &ty, span);
                     if let Some(e) = late {
                         self.late_error(e);
                     }
@@ -1154,9 +1036,9 @@ impl Lowerer {
                 }
                 if targets_ast.len() > 1 && value.ty == Type::List(Box::new(Type::None)) {
                     self.error(
-                        "AssignStmt",
+                        SyntaxKind::ASSIGN_STMT,
                         span,
-                        "Right-hand side of multiple assignment may not be [<None>]",
+                        ErrorKind::MultipleAssignNoneList,
                     );
                 }
                 if targets.len() == targets_ast.len() {
@@ -1167,11 +1049,7 @@ impl Lowerer {
                 let span = node_span(r);
                 let Some(f) = self.current().func else {
                     // The reference does not analyse the value then.
-                    self.error(
-                        "ReturnStmt",
-                        span,
-                        "Return statement cannot appear at the top level",
-                    );
+                    self.error(SyntaxKind::RETURN_STMT, span, ErrorKind::ReturnAtTopLevel);
                     return;
                 };
                 let value = r.expr().map(|e| self.expr(&e));
@@ -1179,18 +1057,18 @@ impl Lowerer {
                 match &value {
                     Some(v) => {
                         let vt = v.ty.clone();
-                        self.expect_assignable("ReturnStmt", &vt, &ret, span);
+                        self.expect_assignable(SyntaxKind::RETURN_STMT, &vt, &ret, span);
                     }
                     None if !ret.admits_none() => {
-                        let msg = format!("Expected type `{}`; got `None`", self.show(&ret));
-                        self.error("ReturnStmt", span, msg);
+                        let error = ErrorKind::ExpectedValueGotNone(self.show(&ret));
+                        self.error(SyntaxKind::RETURN_STMT, span, error);
                     }
                     None => {}
                 }
                 out.push(Stmt::Return { value, span });
             }
             ast::Stmt::If(i) => {
-                let cond = self.condition(i.condition(), "IfStmt", node_span(i));
+                let cond = self.condition(i.condition(), SyntaxKind::IF_STMT, node_span(i));
                 let then_ = self.block(i.then_block());
                 let elifs: Vec<ast::ElifClause> = i.elif_clauses().collect();
                 let mut lowered: Vec<(Expr, Vec<Stmt>)> = Vec::new();
@@ -1198,7 +1076,7 @@ impl Lowerer {
                     // An `elif` is an `IfStmt` of its own in the reference's AST.
                     let outer = self.order;
                     self.order = e.syntax().text_range().start().into();
-                    let c = self.condition(e.condition(), "IfStmt", node_span(e));
+                    let c = self.condition(e.condition(), SyntaxKind::ELIF_CLAUSE, node_span(e));
                     self.order = outer;
                     lowered.push((c, self.block(e.block())));
                 }
@@ -1221,7 +1099,7 @@ impl Lowerer {
                 });
             }
             ast::Stmt::While(w) => {
-                let cond = self.condition(w.condition(), "WhileStmt", node_span(w));
+                let cond = self.condition(w.condition(), SyntaxKind::WHILE_STMT, node_span(w));
                 let body = self.block(w.block());
                 out.push(Stmt::While { cond, body });
             }
@@ -1254,22 +1132,23 @@ impl Lowerer {
             Type::Str => Type::Str,
             Type::List(e) => (**e).clone(),
             other => {
-                let msg = format!("Cannot iterate over value of type `{}`", self.show(other));
-                self.error("ForStmt", span, msg);
+                let error = ErrorKind::CannotIterate(self.show(other));
+                self.error(SyntaxKind::FOR_STMT, span, error);
                 return None;
             }
         };
         let tok = f.var()?;
         let Some(Binding::Var(v)) = self.lookup(tok.text()) else {
-            self.error("ForStmt", span, format!("Not a variable: {}", tok.text()));
+            let error = ErrorKind::NotAVariable(tok.text().into());
+            self.error(SyntaxKind::FOR_STMT, span, error);
             return None;
         };
         let ty = self.prog.vars[v].ty.clone();
         let assignable = self.assigned_var(&tok, token_span(&tok)).ok();
-        if !self.expect_assignable("ForStmt", &elem, &ty, span) {
+        if !self.expect_assignable(SyntaxKind::FOR_STMT, &elem, &ty, span) {
             return None;
         }
-        self.record("Identifier", token_span(&tok), Inferred::Value(ty));
+        self.record(SyntaxKind::IDENT, token_span(&tok), Inferred::Value(ty));
         assignable
     }
 
@@ -1280,25 +1159,22 @@ impl Lowerer {
     /// A condition: must be `bool`.
     /// A condition: must be `bool`. The error is reported at the statement or the
     /// conditional expression owning the condition (`kind`, `span`), as the reference.
-    fn condition(&mut self, e: Option<ast::Expr>, kind: &'static str, span: Span) -> Expr {
+    fn condition(&mut self, e: Option<ast::Expr>, kind: SyntaxKind, span: Span) -> Expr {
         let Some(e) = e else {
             return Expr::constant(Const::Bool(false), Span::default());
         };
         let c = self.expr(&e);
         if c.ty != Type::Bool {
-            let msg = format!(
-                "Condition expression cannot be of type `{}`",
-                self.show(&c.ty)
-            );
-            self.mismatch(kind, span, msg, &Type::Bool, &c.ty);
+            let error = ErrorKind::ConditionType(self.show(&c.ty));
+            self.mismatch_as(kind, span, error, &Type::Bool, &c.ty);
         }
         c
     }
 
     fn check_index(&mut self, index: &Expr, span: Span) {
         if index.ty != Type::Int {
-            let msg = format!("Index is of non-integer type `{}`", self.show(&index.ty));
-            self.mismatch("IndexExpr", span, msg, &Type::Int, &index.ty);
+            let error = ErrorKind::IndexNotInt(self.show(&index.ty));
+            self.mismatch_as(SyntaxKind::INDEX_EXPR, span, error, &Type::Int, &index.ty);
         }
     }
 
@@ -1310,18 +1186,15 @@ impl Lowerer {
             }
         }
         if let Type::List(_) = obj.ty {
-            let msg = format!(
-                "Cannot access member of non-class type `{}`",
-                self.show(&obj.ty)
-            );
-            self.error("MemberExpr", span, msg);
+            let error = ErrorKind::MemberOfNonClass(self.show(&obj.ty));
+            self.error(SyntaxKind::MEMBER_EXPR, span, error);
             return None;
         }
-        let msg = format!(
-            "There is no attribute named `{name}` in class `{}`",
-            self.show(&obj.ty)
-        );
-        self.error("MemberExpr", span, msg);
+        let error = ErrorKind::NoAttribute {
+            name: name.into(),
+            class: self.show(&obj.ty),
+        };
+        self.error(SyntaxKind::MEMBER_EXPR, span, error);
         None
     }
 
@@ -1331,8 +1204,12 @@ impl Lowerer {
         if !self.keep_types {
             return x;
         }
-        if let Some(kind) = crate::json::expr_kind(e) {
-            self.record(kind, node_span(e), Inferred::Value(x.ty.clone()));
+        if !matches!(e, ast::Expr::Paren(_)) {
+            self.record(
+                ptr_kind(e.syntax()),
+                node_span(e),
+                Inferred::Value(x.ty.clone()),
+            );
         }
         x
     }
@@ -1352,9 +1229,9 @@ impl Lowerer {
                     Some(Binding::Var(v)) => self.prog.read(v, span),
                     _ => {
                         self.error(
-                            "Identifier",
+                            SyntaxKind::IDENT,
                             span,
-                            format!("Not a variable: {}", tok.text()),
+                            ErrorKind::NotAVariable(tok.text().into()),
                         );
                         Self::error_expr(span)
                     }
@@ -1380,11 +1257,11 @@ impl Lowerer {
                     (UnOp::Neg, Type::Int, "-")
                 };
                 if a.ty != ty {
-                    let msg = format!(
-                        "Cannot apply operator `{sym}` on type `{}`",
-                        self.show(&a.ty)
-                    );
-                    self.error("UnaryExpr", span, msg);
+                    let error = ErrorKind::UnaryOperand {
+                        op: sym,
+                        ty: self.show(&a.ty),
+                    };
+                    self.error(SyntaxKind::PREFIX_EXPR, span, error);
                     return Expr::new(ExprKind::Const(Const::zero(&ty)), ty, span);
                 }
                 Expr::new(ExprKind::Unary(op, Box::new(a)), ty, span)
@@ -1392,7 +1269,7 @@ impl Lowerer {
             ast::Expr::Bin(b) => self.binary(b, span),
             ast::Expr::If(i) => {
                 // The condition first, as the reference analyses it.
-                let cond = self.condition(i.condition(), "IfExpr", span);
+                let cond = self.condition(i.condition(), SyntaxKind::IF_EXPR, span);
                 let then_ = i.then_expr().map(|x| self.expr(&x));
                 let else_ = i.else_expr().map(|x| self.expr(&x));
                 let (Some(a), Some(b)) = (then_, else_) else {
@@ -1484,13 +1361,12 @@ impl Lowerer {
         match result {
             Some(ty) => Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(c)), ty, span),
             None => {
-                let msg = format!(
-                    "Cannot apply operator `{}` on types `{}` and `{}`",
-                    op.symbol(),
-                    self.show(&a.ty),
-                    self.show(&c.ty)
-                );
-                self.error("BinaryExpr", span, msg);
+                let error = ErrorKind::BinaryOperands {
+                    op: op.symbol(),
+                    left: self.show(&a.ty),
+                    right: self.show(&c.ty),
+                };
+                self.error(SyntaxKind::BIN_EXPR, span, error);
                 // The reference still types arithmetic as int and comparisons as bool;
                 // `+` as int only if an operand is an int, else as object.
                 let ty = match op {
@@ -1509,7 +1385,7 @@ impl Lowerer {
     /// argument's parameter in messages (1 for methods, whose parameter 0 is `self`).
     fn check_args(
         &mut self,
-        kind: &'static str,
+        kind: SyntaxKind,
         args: &[Expr],
         params: &[Type],
         first: usize,
@@ -1519,20 +1395,22 @@ impl Lowerer {
             self.error(
                 kind,
                 span,
-                format!("Expected {} arguments; got {}", params.len(), args.len()),
+                ErrorKind::ArgumentCount {
+                    expected: params.len(),
+                    found: args.len(),
+                },
             );
             return false;
         }
         // The first mismatch only, as the reference reports.
         for (i, (a, p)) in args.iter().zip(params).enumerate() {
             if !self.prog.is_assignable(&a.ty, p) {
-                let msg = format!(
-                    "Expected type `{}`; got type `{}` in parameter {}",
-                    self.show(p),
-                    self.show(&a.ty),
-                    i + first
-                );
-                self.mismatch(kind, span, msg, p, &a.ty);
+                let error = ErrorKind::ArgumentType {
+                    expected: self.show(p),
+                    found: self.show(&a.ty),
+                    index: i + first,
+                };
+                self.mismatch_as(kind, span, error, p, &a.ty);
                 return false;
             }
         }
@@ -1557,11 +1435,11 @@ impl Lowerer {
                 let (params, ret) = self.signature(f);
                 let callee_span = token_span(&tok);
                 self.record(
-                    "Identifier",
+                    SyntaxKind::IDENT,
                     callee_span,
                     Inferred::Func(params.clone(), ret.clone()),
                 );
-                self.check_args("CallExpr", &args, &params, 0, span);
+                self.check_args(SyntaxKind::CALL_EXPR, &args, &params, 0, span);
                 Expr::new(ExprKind::Call(f, args), ret, span)
             }
             Some(Binding::Builtin(b)) => {
@@ -1571,11 +1449,11 @@ impl Lowerer {
                     Builtin::Input => (vec![], Type::Str),
                 };
                 self.record(
-                    "Identifier",
+                    SyntaxKind::IDENT,
                     token_span(&tok),
                     Inferred::Func(params.clone(), ret.clone()),
                 );
-                if !self.check_args("CallExpr", &args, &params, 0, span) {
+                if !self.check_args(SyntaxKind::CALL_EXPR, &args, &params, 0, span) {
                     return Expr::new(ExprKind::Const(Const::zero(&ret)), ret, span);
                 }
                 Expr::new(ExprKind::Builtin(b, args), ret, span)
@@ -1594,7 +1472,7 @@ impl Lowerer {
                     Some(f) => self.signature(f).0[1..].to_vec(),
                     None => vec![],
                 };
-                self.check_args("CallExpr", &args, &params, 1, span);
+                self.check_args(SyntaxKind::CALL_EXPR, &args, &params, 1, span);
                 let ty = k.ty();
                 let kind = match k {
                     ClassRef::Object => ExprKind::New(None),
@@ -1604,7 +1482,8 @@ impl Lowerer {
                 Expr::new(kind, ty, span)
             }
             Some(Binding::Var(_)) | None => {
-                self.error("CallExpr", span, format!("Not a function or class: {name}"));
+                let error = ErrorKind::NotCallable(name.to_string());
+                self.error(SyntaxKind::CALL_EXPR, span, error);
                 Self::error_expr(span)
             }
         }
@@ -1626,22 +1505,19 @@ impl Lowerer {
                 .method_slot(&name)
                 .and_then(|slot| Some((slot, self.prog.vtable(*k).get(slot.0 as usize)?.func))),
             Type::List(_) => {
-                let msg = format!(
-                    "Cannot access member of non-class type `{}`",
-                    self.show(&obj.ty)
-                );
-                self.error("MethodCallExpr", span, msg);
+                let error = ErrorKind::MemberOfNonClass(self.show(&obj.ty));
+                self.error(SyntaxKind::CALL_EXPR, span, error);
                 return Self::error_expr(span);
             }
             _ if name == "__init__" => Some((MethodSlot::INIT, None)),
             _ => None,
         };
         let Some((slot, f)) = found else {
-            let msg = format!(
-                "There is no method named `{name}` in class `{}`",
-                self.show(&obj.ty)
-            );
-            self.error("MethodCallExpr", span, msg);
+            let error = ErrorKind::NoMethod {
+                name: name.clone(),
+                class: self.show(&obj.ty),
+            };
+            self.error(SyntaxKind::CALL_EXPR, span, error);
             return Self::error_expr(span);
         };
         let (params, ret) = match f {
@@ -1649,11 +1525,11 @@ impl Lowerer {
             None => (vec![Type::Object], Type::None),
         };
         self.record(
-            "MemberExpr",
+            SyntaxKind::MEMBER_EXPR,
             node_span(m),
             Inferred::Func(params.clone(), ret.clone()),
         );
-        self.check_args("MethodCallExpr", &args, &params[1..], 1, span);
+        self.check_args(SyntaxKind::CALL_EXPR, &args, &params[1..], 1, span);
         Expr::new(ExprKind::MethodCall(Box::new(obj), slot, args), ret, span)
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 fn lower(text: &str) -> (Program, Vec<chocopy_resolve::SemanticError>) {
     let parse = chocopy_syntax::parse(text);
     assert!(parse.errors().is_empty(), "{:?}", parse.errors());
-    chocopy_resolve::lower::lower(&parse.tree())
+    chocopy_resolve::lower(&parse.tree())
 }
 
 #[test]

@@ -431,3 +431,41 @@ pub fn debug_tree(node: &SyntaxNode) -> String {
     }
     out
 }
+
+/// The identity of a node or token of a syntax tree, without holding the tree: its
+/// kind and its range (rust-analyzer's `SyntaxNodePtr`). A node's range is its
+/// [`significant_range`] (layout tokens and trivia at its ends excluded), a token's
+/// its text range. Analyses attach facts (types, errors) to pointers; a tool that
+/// walks the tree again finds them by the pointer of the element it visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SyntaxPtr {
+    /// The element's kind.
+    pub kind: SyntaxKind,
+    /// Byte offsets of its start and end.
+    pub range: (u32, u32),
+}
+
+impl SyntaxPtr {
+    /// The pointer of `node`.
+    pub fn node(node: &SyntaxNode) -> SyntaxPtr {
+        let r = significant_range(node);
+        SyntaxPtr {
+            kind: node.kind(),
+            range: (r.start().into(), r.end().into()),
+        }
+    }
+
+    /// The pointer of `token`.
+    pub fn token(token: &SyntaxToken) -> SyntaxPtr {
+        let r = token.text_range();
+        SyntaxPtr {
+            kind: token.kind(),
+            range: (r.start().into(), r.end().into()),
+        }
+    }
+
+    /// The byte range.
+    pub fn text_range(&self) -> std::ops::Range<usize> {
+        self.range.0 as usize..self.range.1 as usize
+    }
+}
