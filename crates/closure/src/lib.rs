@@ -13,6 +13,11 @@
 
 #![warn(missing_docs)]
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod auto;
 pub mod boxing;
 pub mod inline;

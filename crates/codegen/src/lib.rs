@@ -39,6 +39,11 @@
 
 #![warn(missing_docs)]
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod func;
 mod runtime;
 

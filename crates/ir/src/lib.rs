@@ -21,6 +21,11 @@
 
 #![warn(missing_docs)]
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod analysis;
 pub mod print;
 pub mod read;

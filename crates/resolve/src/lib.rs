@@ -16,6 +16,11 @@
 
 #![warn(missing_docs)]
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod errors;
 pub mod json;
 pub mod lower;

@@ -11,6 +11,11 @@
 
 #![warn(missing_docs)]
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod ast;
 pub mod cup;
 pub mod cup_tables;
