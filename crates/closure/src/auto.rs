@@ -238,7 +238,11 @@ impl Verdict {
 /// Time linear in the size of the program: each body is measured once, and the
 /// measures of nested functions are summed children first.
 pub fn verdicts(p: &Program, cfg: &InlineConfig) -> BTreeMap<FuncId, Verdict> {
-    let cg = CallGraph::build(p);
+    verdicts_with(p, cfg, &CallGraph::build(p))
+}
+
+/// [`verdicts`], with the call graph of `p` as it is now.
+pub fn verdicts_with(p: &Program, cfg: &InlineConfig, cg: &CallGraph) -> BTreeMap<FuncId, Verdict> {
     let all = p.all_functions();
     let mut infos: HashMap<FuncId, BodyInfo> = HashMap::with_capacity(all.len());
     // Parents come before children in `all`: children first is the reverse.
@@ -254,7 +258,7 @@ pub fn verdicts(p: &Program, cfg: &InlineConfig) -> BTreeMap<FuncId, Verdict> {
         .map(|f| {
             let info = infos[&f];
             let v = Verdict {
-                decision: decide_measured(p, &cg, cfg, f, || info),
+                decision: decide_measured(p, cg, cfg, f, || info),
                 info,
                 sites: cg.call_sites(f),
             };

@@ -68,6 +68,18 @@ pub fn inline(p: &mut Program, selected: &std::collections::HashSet<FuncId>) -> 
         return InlineReport::default();
     }
     let cg = CallGraph::build(p);
+    inline_with(p, selected, &cg)
+}
+
+/// [`inline`], with the call graph of `p` as it is now (from an [`Analyses`]
+/// cache, say: the caller invalidates it afterwards, the program having changed).
+///
+/// [`Analyses`]: chocopy_ir::analysis::Analyses
+pub fn inline_with(
+    p: &mut Program,
+    selected: &std::collections::HashSet<FuncId>,
+    cg: &CallGraph,
+) -> InlineReport {
     let selected: HashSet<FuncId> = selected
         .iter()
         .copied()

@@ -20,7 +20,7 @@
 //! own (except globals). Postcondition: flat IR
 //! ([`chocopy_ir::verify::Shape::Flat`]).
 
-use chocopy_ir::analysis::{CallGraph, Captures, ExtraParams};
+use chocopy_ir::analysis::Analyses;
 use chocopy_ir::{visit, Expr, ExprKind, FuncId, Place, Program, VarId};
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::HashMap;
@@ -48,15 +48,21 @@ pub type LiftReport = HashMap<FuncId, Vec<VarId>>;
 
 /// Lifts every nested function of `p` to the top level.
 pub fn lift(p: &mut Program) -> Result<LiftReport, LiftError> {
-    let cg = CallGraph::build(p);
-    let caps = Captures::analyze(p);
+    lift_with(p, &mut Analyses::new())
+}
+
+/// [`lift`], taking the call graph, the captures and the extra parameters from
+/// `analyses` (computing what is missing); they are invalidated afterwards.
+pub fn lift_with(p: &mut Program, analyses: &mut Analyses) -> Result<LiftReport, LiftError> {
+    let extra = analyses.extra_params(p).clone();
+    let caps = analyses.captures(p);
     let shared = caps.nonlocally_mutable();
     if !shared.is_empty() {
         return Err(LiftError {
             nonlocally_mutable: shared.iter().map(|v| p.vars[*v].name.clone()).collect(),
         });
     }
-    let extra = ExtraParams::compute(p, &cg, &caps);
+    analyses.invalidate();
     let all = p.all_functions();
     // Fresh parameters standing for the enclosing variables.
     let mut access: HashMap<(FuncId, VarId), VarId> = HashMap::default();

@@ -11,7 +11,7 @@
 //! The IR verifier runs after every pass; a failure is an internal compiler error.
 
 use crate::{auto, boxing, inline, lift};
-use chocopy_ir::analysis::{CallGraph, Captures, VarFlags};
+use chocopy_ir::analysis::{Analyses, VarFlags};
 use chocopy_ir::verify::{verify, Shape};
 use chocopy_ir::{FuncId, Program, VarId};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -119,7 +119,7 @@ pub fn run(
     let (inline_report, verdicts) = inline_stage(&mut inlined, strategy, cfg);
     check(&inlined, Shape::Nested, "inlining")?;
     let mut boxed = inlined.clone();
-    let boxed_vars = box_stage(&mut boxed, strategy);
+    let boxed_vars = box_stage(&mut boxed, strategy, &mut Analyses::new());
     check(&boxed, Shape::Nested, "boxing")?;
     let mut lifted = boxed.clone();
     let lift_report = lift::lift(&mut lifted).map_err(|e| PipelineError(e.to_string()))?;
@@ -155,12 +155,15 @@ pub fn lower(
             Ok(())
         }
     };
+    // The analyses are computed when a pass first needs them and invalidated when
+    // a pass changes the program (Cranelift's `Context`).
+    let mut analyses = Analyses::new();
     check(&p, Shape::Nested, "lowering")?;
-    inline_stage(&mut p, strategy, cfg);
+    inline_stage_with(&mut p, strategy, cfg, &mut analyses);
     check(&p, Shape::Nested, "inlining")?;
-    box_stage(&mut p, strategy);
+    box_stage(&mut p, strategy, &mut analyses);
     check(&p, Shape::Nested, "boxing")?;
-    lift::lift(&mut p).map_err(|e| PipelineError(e.to_string()))?;
+    lift::lift_with(&mut p, &mut analyses).map_err(|e| PipelineError(e.to_string()))?;
     check(&p, Shape::Flat, "lifting")?;
     Ok(p)
 }
@@ -171,24 +174,37 @@ fn inline_stage(
     strategy: Strategy,
     cfg: &auto::InlineConfig,
 ) -> (inline::InlineReport, BTreeMap<FuncId, auto::Verdict>) {
+    inline_stage_with(p, strategy, cfg, &mut Analyses::new())
+}
+
+/// [`inline_stage`], with cached analyses (invalidated whenever a round inlines).
+fn inline_stage_with(
+    p: &mut Program,
+    strategy: Strategy,
+    cfg: &auto::InlineConfig,
+    analyses: &mut Analyses,
+) -> (inline::InlineReport, BTreeMap<FuncId, auto::Verdict>) {
     let mut inline_report = inline::InlineReport::default();
     let mut verdicts = BTreeMap::new();
     match strategy {
         Strategy::Ref | Strategy::Lift => {}
         Strategy::Inline => {
-            let cg = CallGraph::build(p);
+            let cg = analyses.call_graph(p);
             let selected: HashSet<FuncId> = p
                 .all_functions()
                 .into_iter()
                 .filter(|&f| p.funcs[f].parent.is_some() && !cg.is_recursive(f))
                 .collect();
-            inline_report = inline::inline(p, &selected);
+            if !selected.is_empty() {
+                inline_report = inline::inline_with(p, &selected, cg);
+                analyses.invalidate();
+            }
         }
         Strategy::Auto => {
             // Decisions are recomputed after each round, as Binaryen does: inlining
             // a callee may make its caller small and call-free.
             for _ in 0..cfg.max_iterations {
-                let round_verdicts = auto::verdicts(p, cfg);
+                let round_verdicts = auto::verdicts_with(p, cfg, analyses.call_graph(p));
                 for (f, v) in &round_verdicts {
                     // The verdict that inlined a function stays; others are updated.
                     let keep = verdicts
@@ -203,7 +219,11 @@ fn inline_stage(
                     .filter(|(_, v)| v.decision.inlines())
                     .map(|(f, _)| *f)
                     .collect();
-                let round = inline::inline(p, &selected);
+                if selected.is_empty() {
+                    break;
+                }
+                let round = inline::inline_with(p, &selected, analyses.call_graph(p));
+                analyses.invalidate();
                 if round.sites.is_empty() {
                     break;
                 }
@@ -217,8 +237,12 @@ fn inline_stage(
 /// The boxing the strategy asks for, in place, on the program after inlining (which
 /// may have made a nonlocal write local: the analysis runs again). Returns the boxed
 /// variables and why.
-fn box_stage(p: &mut Program, strategy: Strategy) -> Vec<(VarId, BoxReason)> {
-    let caps = Captures::analyze(p);
+fn box_stage(
+    p: &mut Program,
+    strategy: Strategy,
+    analyses: &mut Analyses,
+) -> Vec<(VarId, BoxReason)> {
+    let caps = analyses.captures(p);
     let boxed_vars: Vec<(VarId, BoxReason)> = match strategy {
         Strategy::Ref => caps
             .with(VarFlags::CAPTURED | VarFlags::ASSIGNED)
@@ -237,6 +261,9 @@ fn box_stage(p: &mut Program, strategy: Strategy) -> Vec<(VarId, BoxReason)> {
             .collect(),
     };
     let set: BTreeSet<VarId> = boxed_vars.iter().map(|(v, _)| *v).collect();
-    boxing::box_vars(p, &set);
+    if !set.is_empty() {
+        boxing::box_vars(p, &set);
+        analyses.invalidate();
+    }
     boxed_vars
 }
