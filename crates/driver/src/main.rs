@@ -104,7 +104,6 @@ impl Common {
             strategy: StrategyOpt(self.closure),
             ..Options::default()
         };
-        o.codegen.memory_limit = self.memory_limit;
         o.verify_ir |= self.verify_ir;
         o
     }
@@ -193,6 +192,7 @@ fn real_main(cli: Cli) -> ExitCode {
             let cfg = runner::RunConfig {
                 fuel: limits.fuel,
                 timeout: limits.timeout,
+                memory_limit: Some(common.memory_limit),
                 ..runner::RunConfig::default()
             };
             let result = runner::run(

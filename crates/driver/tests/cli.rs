@@ -92,8 +92,10 @@ fn runtime_error_names_its_source_location_on_stderr() {
     }
 }
 
+/// Live data that doubles without end (garbage alone is collected): past the limit,
+/// which covers the GC heap, ChocoPy's `Out of memory` and exit code 5.
 #[test]
-fn allocation_past_the_memory_limit_is_out_of_memory() {
+fn live_data_past_the_memory_limit_is_out_of_memory() {
     let o = chocopy(&["run", "--memory-limit=1000000", &input("out_of_memory.py")]);
     assert_eq!(o.status.code(), Some(5));
     assert_eq!(stdout(&o), "Out of memory\n");
