@@ -67,13 +67,57 @@ impl Fb {
     }
 
     /// The finished body (an `end` is appended), after the peephole pass.
-    pub fn finish(mut self) -> (Function, Vec<(u32, String)>) {
+    pub fn finish(mut self) -> Body {
         self.code.push(I::End);
         let mut f = Function::new_with_locals_types(self.locals.iter().copied());
+        let mut calls = Vec::new();
         for i in &peephole(self.code) {
+            if let I::Call(callee) = i {
+                calls.push(*callee);
+            }
             f.instruction(i);
         }
-        (f, self.names)
+        calls.sort_unstable();
+        calls.dedup();
+        Body {
+            code: f,
+            params: self.n_params,
+            locals: self.names,
+            calls,
+        }
+    }
+}
+
+/// A finished function body.
+pub(crate) struct Body {
+    /// The encoded locals and instructions.
+    pub code: Function,
+    /// Number of parameters.
+    pub params: u32,
+    /// Names of the parameters and locals, by index.
+    pub locals: Vec<(u32, String)>,
+    /// The functions it calls directly (`call`), sorted: the module leaves out the
+    /// runtime functions no code calls.
+    pub calls: Vec<u32>,
+}
+
+impl Body {
+    /// The body of a function no code calls, in place of `self`: `unreachable`.
+    pub fn unused(self) -> Body {
+        let mut code = Function::new([]);
+        code.instruction(&I::Unreachable);
+        code.instruction(&I::End);
+        let params = self.params;
+        Body {
+            code,
+            params,
+            locals: self
+                .locals
+                .into_iter()
+                .filter(|(i, _)| *i < params)
+                .collect(),
+            calls: Vec::new(),
+        }
     }
 }
 

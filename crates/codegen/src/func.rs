@@ -7,7 +7,7 @@
 //! Every runtime error is an explicit check before the access that would fail
 //! (`ref.is_null`, an unsigned bounds comparison, a zero divisor).
 
-use crate::fb::Fb;
+use crate::fb::{Body, Fb};
 use crate::runtime::raise;
 use crate::types::{nullable, EQREF, NONE_HEAP};
 use crate::{Ctx, Helper, Rt, RuntimeError, G};
@@ -31,10 +31,7 @@ struct Gen<'a, 'b> {
 }
 
 /// Compiles function `f` (`None`: the top-level statements, as `_start`).
-pub(crate) fn compile_function(
-    m: &mut Ctx,
-    f: Option<FuncId>,
-) -> (wasm_encoder::Function, Vec<(u32, String)>) {
+pub(crate) fn compile_function(m: &mut Ctx, f: Option<FuncId>) -> Body {
     let p = m.p;
     let Some(fid) = f else {
         return start(m);
@@ -116,7 +113,7 @@ pub(crate) fn compile_function(
 
 /// `_start`: the character table and the string literals, the globals that start
 /// as strings, then the top-level statements, then a flush.
-fn start(m: &mut Ctx) -> (wasm_encoder::Function, Vec<(u32, String)>) {
+fn start(m: &mut Ctx) -> Body {
     let p = m.p;
     let mut g = Gen {
         m,
@@ -150,16 +147,27 @@ fn start(m: &mut Ctx) -> (wasm_encoder::Function, Vec<(u32, String)>) {
         I::BrIf(0),
         I::End,
     ]);
+    // A one-character literal is the table's string (one-character strings are
+    // interned: see `Ctx::literals`).
     for &(global, offset, len) in &g.m.literal_at.clone() {
-        g.f.extend([
-            I::I32Const(offset as i32),
-            I::I32Const(len as i32),
-            I::ArrayNewData {
-                array_type_index: s,
-                array_data_index: 1,
-            },
-            I::GlobalSet(global),
-        ]);
+        if len == 1 {
+            let byte = g.m.literal_bytes[offset as usize];
+            g.f.extend([
+                I::GlobalGet(G::Chars as u32),
+                I::I32Const(byte as i32),
+                I::ArrayGet(strs),
+            ]);
+        } else {
+            g.f.extend([
+                I::I32Const(offset as i32),
+                I::I32Const(len as i32),
+                I::ArrayNewData {
+                    array_type_index: s,
+                    array_data_index: 1,
+                },
+            ]);
+        }
+        g.f.push(I::GlobalSet(global));
     }
     for d in &p.globals {
         if let Const::Str(_) = d.init {
@@ -928,33 +936,18 @@ impl Gen<'_, '_> {
             ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b)
                 if a.ty == Type::Str && (one_char(a).is_some() || one_char(b).is_some()) =>
             {
-                // Against a one-character literal: compare length and byte inline.
+                // Against a one-character literal: one-character strings are
+                // interned (see `Ctx::literals`), so equal means the same reference.
                 let (other, c) = match one_char(b) {
-                    Some(c) => (a, c),
-                    None => (b, one_char(a).unwrap_or(0)),
+                    Some(_) => (a, b),
+                    None => (b, a),
                 };
-                let s = self.m.t.str;
-                let t = self.temp(&Type::Str);
                 self.expr(other);
-                self.f.extend([
-                    I::LocalTee(t.0),
-                    I::ArrayLen,
-                    I::I32Const(1),
-                    I::I32Eq,
-                    I::If(BlockType::Result(ValType::I32)),
-                    I::LocalGet(t.0),
-                    I::I32Const(0),
-                    I::ArrayGetU(s),
-                    I::I32Const(c as i32),
-                    I::I32Eq,
-                    I::Else,
-                    I::I32Const(0),
-                    I::End,
-                ]);
+                self.expr(c);
+                self.push(I::RefEq);
                 if *op == BinOp::Ne {
                     self.push(I::I32Eqz);
                 }
-                self.release(t);
             }
             ExprKind::Binary(op @ (BinOp::FloorDiv | BinOp::Mod), a, b) => {
                 self.divide(*op, a, b, e.span)

@@ -44,7 +44,8 @@ mod runtime;
 pub mod types;
 
 use chocopy_ir::{ClassId, Const, FuncId, Program, Span, Type, VarId};
-use rustc_hash::FxHashMap as HashMap;
+use fb::Body;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use types::{nullable, Types};
 use wasm_encoder::{
     CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, Elements, EntityType,
@@ -385,6 +386,12 @@ pub(crate) struct Ctx<'a> {
     pub vtables: Vec<u32>,
     /// Wasm global of each string literal, and where its bytes are in the passive
     /// data segment.
+    ///
+    /// One-character strings are **interned**: every string of length 1 the program
+    /// makes is the character table's (`G::Chars`) string of that byte, so that
+    /// `s == "c"` is a reference comparison. The literals of length 1 are set from
+    /// the table, and so are indexing, `for` over a string, and `input()` and
+    /// `str_concat` when their result has one character.
     pub literals: HashMap<String, u32>,
     literal_bytes: Vec<u8>,
     literal_at: Vec<(u32, u32, u32)>,
@@ -668,20 +675,42 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     names.append(Rt::FdWrite as u32, "fd_write");
     names.append(Rt::FdRead as u32, "fd_read");
     names.append(Rt::ProcExit as u32, "proc_exit");
-    let mut add = |index: u32,
-                   ty: u32,
-                   name: &str,
-                   (body, locals): (wasm_encoder::Function, Vec<(u32, String)>)| {
+    // The runtime functions some code calls, directly or through other runtime
+    // functions; `flush` is exported and `object.__init__` is in every dispatch
+    // table. The others keep their index (and type) with an `unreachable` body,
+    // which the engine compiles in no time.
+    let mut used = HashSet::default();
+    let mut work: Vec<u32> = vec![Rt::Flush as u32, Rt::ObjectInit as u32];
+    for b in user_bodies.iter().map(|(_, b)| b) {
+        work.extend(&b.calls);
+    }
+    work.extend(&start_body.calls);
+    for (_, _, b) in &helper_bodies {
+        work.extend(&b.calls);
+    }
+    while let Some(f) = work.pop() {
+        if used.insert(f) {
+            if let Some(k) = RUNTIME.iter().position(|rt| *rt as u32 == f) {
+                work.extend(&runtime_bodies[k].2.calls);
+            }
+        }
+    }
+    let mut add = |index: u32, ty: u32, name: &str, body: Body| {
         functions.function(types.index(ty));
-        code.function(&body);
+        code.function(&body.code);
         names.append(index, name);
         let mut ln = NameMap::new();
-        for (i, n) in &locals {
+        for (i, n) in &body.locals {
             ln.append(*i, n);
         }
         local_names.append(index, &ln);
     };
     for (rt, (ty, name, body)) in RUNTIME.iter().zip(runtime_bodies) {
+        let body = if used.contains(&(*rt as u32)) {
+            body
+        } else {
+            body.unused()
+        };
         add(*rt as u32, ty, &name, body);
     }
     for (f, body) in user_bodies {

@@ -6,15 +6,72 @@
 //! Strings and lists are GC arrays; linear memory holds only the output and input
 //! buffers, the digits of a number being printed and the static texts.
 
-use crate::fb::Fb;
+use crate::fb::{Body, Fb};
 use crate::types::{nullable, EQREF, NULLREF};
 use crate::{Ctx, Helper, Rt, RuntimeError, G, IOBUF, IORESULT, IOVEC, NUMBUF_END};
 use chocopy_ir::Type;
 use wasm_encoder::{BlockType, HeapType, Instruction as I, MemArg, ValType};
 
-/// Strings at most this long are copied byte by byte rather than by `array.copy`
-/// (measured on the pa3 `stdlib` benchmark, whose strings are a few characters).
-const SHORT_COPY: i32 = 16;
+/// Copies shorter than this many bytes are made of `array.copy`s of constant
+/// lengths (64, 32, ..., 1 bytes, as the bits of the length say), which wasmtime
+/// expands inline; longer ones are one `array.copy` of the whole length, a call into
+/// the engine's `memmove` (whose fixed cost short strings would pay on every
+/// concatenation: see Cranelift's `emit_inline_memcpy`).
+const INLINE_COPY: i32 = 128;
+
+/// Copies `n` bytes of string `src` from offset 0 to string `dst` at offset `at`
+/// (locals; `from` is a scratch local; `at` and `n` are consumed).
+fn copy_bytes(f: &mut Fb, s: u32, dst: u32, at: u32, src: u32, from: u32, n: u32) {
+    let copy = |f: &mut Fb, len: Option<i32>| {
+        f.extend([
+            I::LocalGet(dst),
+            I::LocalGet(at),
+            I::LocalGet(src),
+            I::LocalGet(from),
+        ]);
+        f.push(match len {
+            Some(c) => I::I32Const(c),
+            None => I::LocalGet(n),
+        });
+        f.push(I::ArrayCopy {
+            array_type_index_dst: s,
+            array_type_index_src: s,
+        });
+    };
+    f.extend([
+        I::I32Const(0),
+        I::LocalSet(from),
+        I::LocalGet(n),
+        I::I32Const(INLINE_COPY),
+        I::I32GeU,
+        I::If(BlockType::Empty),
+    ]);
+    copy(f, None);
+    f.push(I::Else);
+    let mut chunk = INLINE_COPY / 2;
+    while chunk >= 1 {
+        f.extend([
+            I::LocalGet(n),
+            I::I32Const(chunk),
+            I::I32And,
+            I::If(BlockType::Empty),
+        ]);
+        copy(f, Some(chunk));
+        if chunk > 1 {
+            for l in [at, from] {
+                f.extend([
+                    I::LocalGet(l),
+                    I::I32Const(chunk),
+                    I::I32Add,
+                    I::LocalSet(l),
+                ]);
+            }
+        }
+        f.push(I::End);
+        chunk /= 2;
+    }
+    f.push(I::End);
+}
 
 /// A memory access of a word at `offset` bytes.
 fn word(offset: u64) -> MemArg {
@@ -42,7 +99,7 @@ pub(crate) fn raise(e: RuntimeError, site: impl FnOnce(&mut Fb), f: &mut Fb) {
 }
 
 /// A built function: its type, its name, its body and local names.
-pub(crate) type Built = (u32, String, (wasm_encoder::Function, Vec<(u32, String)>));
+pub(crate) type Built = (u32, String, Body);
 
 /// Runtime function `rt`.
 pub(crate) fn build(m: &mut Ctx, rt: Rt) -> Built {
@@ -359,80 +416,53 @@ pub(crate) fn build(m: &mut Ctx, rt: Rt) -> Built {
             ]);
             (vec![i32_; 2], vec![], "error", f)
         }
-        // str_concat(a, b) -> a + b. Short strings are copied byte by byte: the
-        // engine's `array.copy` is a call into the runtime, dearer than a few bytes.
+        // str_concat(a, b) -> a + b. An empty side gives the other string back
+        // (strings are immutable; a one-character result is so the interned one).
+        // Bytes are copied by `copy_bytes`.
         Rt::StrConcat => {
             let s = m.t.str;
             let mut f = Fb::new(&[("a", str_ty), ("b", str_ty)]);
             let r = f.local("result", str_ty);
             let la = f.local("len_a", i32_);
             let lb = f.local("len_b", i32_);
-            let i = f.local("i", i32_);
+            let at = f.local("at", i32_);
+            let from = f.local("from", i32_);
+            let n = f.local("n", i32_);
             f.extend([
                 I::LocalGet(0),
                 I::ArrayLen,
                 I::LocalTee(la),
+                I::I32Eqz,
+                I::If(BlockType::Empty),
+                I::LocalGet(1),
+                I::Return,
+                I::End,
                 I::LocalGet(1),
                 I::ArrayLen,
                 I::LocalTee(lb),
+                I::I32Eqz,
+                I::If(BlockType::Empty),
+                I::LocalGet(0),
+                I::Return,
+                I::End,
+                I::LocalGet(la),
+                I::LocalGet(lb),
                 I::I32Add,
                 I::ArrayNewDefault(s),
                 I::LocalSet(r),
+                I::I32Const(0),
+                I::LocalSet(at),
+                I::LocalGet(la),
+                I::LocalSet(n),
             ]);
-            // Copies `len` bytes of `src` to `r` from offset `at`.
-            let copy = |f: &mut Fb, src: u32, len: u32, at: Option<u32>| {
-                let dst_at = |f: &mut Fb| match at {
-                    Some(a) => f.extend([I::LocalGet(a), I::LocalGet(i), I::I32Add]),
-                    None => f.push(I::LocalGet(i)),
-                };
-                f.extend([
-                    I::LocalGet(len),
-                    I::I32Const(SHORT_COPY),
-                    I::I32LeU,
-                    I::If(BlockType::Empty),
-                    I::I32Const(0),
-                    I::LocalSet(i),
-                    I::Block(BlockType::Empty),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::LocalGet(len),
-                    I::I32GeU,
-                    I::BrIf(1),
-                    I::LocalGet(r),
-                ]);
-                dst_at(f);
-                f.extend([
-                    I::LocalGet(src),
-                    I::LocalGet(i),
-                    I::ArrayGetU(s),
-                    I::ArraySet(s),
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::LocalSet(i),
-                    I::Br(0),
-                    I::End,
-                    I::End,
-                    I::Else,
-                    I::LocalGet(r),
-                ]);
-                match at {
-                    Some(a) => f.push(I::LocalGet(a)),
-                    None => f.push(I::I32Const(0)),
-                }
-                f.extend([
-                    I::LocalGet(src),
-                    I::I32Const(0),
-                    I::LocalGet(len),
-                    I::ArrayCopy {
-                        array_type_index_dst: s,
-                        array_type_index_src: s,
-                    },
-                    I::End,
-                ]);
-            };
-            copy(&mut f, 0, la, None);
-            copy(&mut f, 1, lb, Some(la));
+            copy_bytes(&mut f, s, r, at, 0, from, n);
+            f.extend([
+                I::LocalGet(la),
+                I::LocalSet(at),
+                I::LocalGet(lb),
+                I::LocalSet(n),
+            ]);
+            copy_bytes(&mut f, s, r, at, 1, from, n);
             f.push(I::LocalGet(r));
             (vec![str_ty; 2], vec![str_ty], "str_concat", f)
         }
@@ -594,6 +624,18 @@ pub(crate) fn build(m: &mut Ctx, rt: Rt) -> Built {
                 I::I32Ne,
                 I::BrIf(0),
                 I::End,
+                I::End,
+                // One character: the interned string (see `Ctx::literals`).
+                I::LocalGet(len),
+                I::I32Const(1),
+                I::I32Eq,
+                I::If(BlockType::Empty),
+                I::GlobalGet(G::Chars as u32),
+                I::LocalGet(r),
+                I::I32Const(0),
+                I::ArrayGetU(s),
+                I::ArrayGet(m.t.strs),
+                I::Return,
                 I::End,
                 // The exact length.
                 I::LocalGet(len),

@@ -22,7 +22,7 @@ pub struct Options {
     pub strategy: StrategyOpt,
     /// Thresholds of the `auto` strategy.
     pub inline: InlineConfig,
-    /// Code generation options (memory limit).
+    /// Code generation options (the source for error sites, statistics).
     pub codegen: chocopy_codegen::Options,
     /// Run the IR verifier after every pass of [`build`] (an invalid IR is then an
     /// internal compiler error naming the pass). On by default in debug builds (so in
@@ -32,6 +32,8 @@ pub struct Options {
     pub verify_ir: bool,
 }
 
+// Not derivable: `verify_ir` is on in debug builds (clippy sees only the release one).
+#[allow(clippy::derivable_impls)]
 impl Default for Options {
     fn default() -> Self {
         Options {

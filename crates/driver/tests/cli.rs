@@ -125,6 +125,26 @@ fn run_reads_standard_input() {
 }
 
 #[test]
+fn one_character_lines_of_input_equal_one_character_literals() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chocopy"))
+        .args(["run", &input("one_char_input.py")])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"z\n\ny").unwrap();
+    let o = child.wait_with_output().unwrap();
+    // "z\n" is two characters; "\n" and the last line "y" are one.
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "False\nTrue\nTrue\nTrue\nFalse\n"
+    );
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
 fn stack_exhaustion_is_a_clear_error_not_a_panic() {
     let o = chocopy(&["run", &input("deep_recursion.py")]);
     assert_eq!(o.status.code(), Some(70));
