@@ -42,6 +42,9 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Run the language server (Language Server Protocol over standard input and
+    /// output), for editors.
+    Lsp,
 }
 
 #[derive(Args)]
@@ -141,8 +144,17 @@ fn main() -> ExitCode {
 }
 
 fn real_main(cli: Cli) -> ExitCode {
-    let (Command::Run { common, .. } | Command::Build { common, .. } | Command::Check { common }) =
-        &cli.command;
+    let common = match &cli.command {
+        Command::Run { common, .. } | Command::Build { common, .. } | Command::Check { common } => {
+            common
+        }
+        Command::Lsp => {
+            return match chocopy_lsp::serve_stdio() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("error: language server: {e}\n")),
+            }
+        }
+    };
     let src: Source = match chocopy_driver::load(&common.file) {
         Ok(s) => s,
         Err(f) => return fail(&f.rendered),
@@ -175,6 +187,7 @@ fn real_main(cli: Cli) -> ExitCode {
         };
     }
     match &cli.command {
+        Command::Lsp => unreachable!("the language server returned above"),
         Command::Check { .. } => match chocopy_driver::front_end(&src) {
             Ok(_) => ExitCode::SUCCESS,
             Err(f) => fail(&f.rendered),

@@ -1,0 +1,155 @@
+//! An open document: its text, the client's version, a line index for position
+//! conversion, and the analysis of the current text.
+
+use crate::analysis::Analysis;
+use line_index::{LineCol, LineIndex, TextSize, WideEncoding, WideLineCol};
+use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+
+/// An open document.
+pub struct Document {
+    /// The current text.
+    pub text: String,
+    /// The version the client gave with the last change.
+    pub version: i32,
+    index: LineIndex,
+    analysis: Analysis,
+}
+
+impl Document {
+    /// A document opened with `text` at `version`, analysed.
+    pub fn new(text: String, version: i32) -> Document {
+        let index = LineIndex::new(&text);
+        let analysis = Analysis::new(&text);
+        Document {
+            text,
+            version,
+            index,
+            analysis,
+        }
+    }
+
+    /// Applies the client's changes in order (each a range replaced by a text, or
+    /// the whole text), then analyses the new text. A range outside the text is
+    /// clamped to it.
+    pub fn change(&mut self, changes: &[TextDocumentContentChangeEvent], version: i32) {
+        for c in changes {
+            match c.range {
+                None => self.text = c.text.clone(),
+                Some(r) => {
+                    let start = self.offset(r.start);
+                    let end = self.offset(r.end).max(start);
+                    self.text.replace_range(start..end, &c.text);
+                }
+            }
+            self.index = LineIndex::new(&self.text);
+        }
+        self.version = version;
+        self.analysis = Analysis::new(&self.text);
+    }
+
+    /// The diagnostics of the current text: ranges and messages.
+    pub fn diagnostics(&self) -> Vec<(Range, String)> {
+        self.analysis
+            .diagnostics()
+            .iter()
+            .map(|(r, m)| (self.range(r.clone()), m.clone()))
+            .collect()
+    }
+
+    /// The hover text at `pos` (markdown) and the range it describes.
+    pub fn hover(&self, pos: Position) -> Option<(String, Range)> {
+        let (text, range) = self.analysis.hover(self.offset(pos))?;
+        Some((text, self.range(range)))
+    }
+
+    /// The byte offset of an LSP position (UTF-16 column), clamped to the text and
+    /// to a character boundary.
+    pub fn offset(&self, pos: Position) -> usize {
+        // The line's bounds; past the last line: the end of the text.
+        let Some(line_start) = self.index.offset(LineCol {
+            line: pos.line,
+            col: 0,
+        }) else {
+            return self.text.len();
+        };
+        let line_start = usize::from(line_start).min(self.text.len());
+        let rest = &self.text[line_start..];
+        let line_end = line_start + rest.find('\n').unwrap_or(rest.len());
+        let wide = WideLineCol {
+            line: pos.line,
+            col: pos.character,
+        };
+        let offset = self
+            .index
+            .to_utf8(WideEncoding::Utf16, wide)
+            .and_then(|lc| self.index.offset(lc))
+            .map_or(line_end, usize::from);
+        let mut o = offset.clamp(line_start, line_end);
+        while !self.text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    }
+
+    /// The LSP position of byte offset `offset`.
+    pub fn position(&self, offset: usize) -> Position {
+        let lc = self
+            .index
+            .line_col(TextSize::from(offset.min(self.text.len()) as u32));
+        let wide = self
+            .index
+            .to_wide(WideEncoding::Utf16, lc)
+            .unwrap_or(WideLineCol {
+                line: lc.line,
+                col: lc.col,
+            });
+        Position::new(wide.line, wide.col)
+    }
+
+    /// The LSP range of a byte range.
+    pub fn range(&self, r: std::ops::Range<usize>) -> Range {
+        Range::new(self.position(r.start), self.position(r.end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_utf16_and_clamped() {
+        // "é" is 2 bytes and 1 UTF-16 unit; "😀" 4 bytes and 2 units.
+        let d = Document::new("a é😀b\nxy\n".into(), 0);
+        assert_eq!(d.offset(Position::new(0, 2)), 2);
+        assert_eq!(d.offset(Position::new(0, 3)), 4);
+        assert_eq!(d.offset(Position::new(0, 5)), 8);
+        assert_eq!(d.position(8), Position::new(0, 5));
+        assert_eq!(d.position(10), Position::new(1, 0));
+        // Past the end of a line: its end; past the last line: the end of the text.
+        assert_eq!(d.offset(Position::new(1, 40)), 12);
+        assert_eq!(d.offset(Position::new(9, 0)), d.text.len());
+    }
+
+    #[test]
+    fn changes_apply_in_order() {
+        let mut d = Document::new("x: int = 1\n".into(), 0);
+        let at = |l0, c0, l1, c1, text: &str| TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(l0, c0), Position::new(l1, c1))),
+            range_length: None,
+            text: text.into(),
+        };
+        d.change(&[at(0, 9, 0, 10, "2"), at(1, 0, 1, 0, "print(x)\n")], 3);
+        assert_eq!(d.text, "x: int = 2\nprint(x)\n");
+        assert_eq!(d.version, 3);
+        assert!(d.diagnostics().is_empty());
+        d.change(
+            &[TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: "x: int = True\n".into(),
+            }],
+            4,
+        );
+        assert_eq!(d.diagnostics().len(), 1);
+    }
+}

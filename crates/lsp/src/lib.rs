@@ -1,0 +1,208 @@
+//! A Language Server Protocol server for ChocoPy (`chocopy lsp`), on the compiler's
+//! own front end: the lossless syntax tree and the type checker.
+//!
+//! The plumbing is rust-analyzer's: `lsp-server` (a synchronous main loop over
+//! channels of JSON-RPC messages on stdio) and `lsp-types`. The server keeps each
+//! open document's text, applies incremental changes (LSP 3.17,
+//! `TextDocumentSyncKind::INCREMENTAL`), re-analyses the document on every change
+//! ([`analysis::Analysis`]: parse and type-check, some milliseconds for thousands of
+//! lines) and publishes its diagnostics. It answers:
+//! - `textDocument/hover`: the type of the expression, variable or parameter under
+//!   the cursor, a function's or method's signature.
+//!
+//! Positions are UTF-16 code units, LSP's default encoding, converted with
+//! rust-analyzer's `line-index`.
+
+#![warn(missing_docs)]
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+pub mod analysis;
+pub mod document;
+
+use document::Document;
+use lsp_server::{Connection, ExtractError, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    PublishDiagnostics,
+};
+use lsp_types::request::{HoverRequest, Request as _};
+use lsp_types::{
+    Diagnostic, DiagnosticSeverity, Hover, HoverContents, HoverProviderCapability, MarkupContent,
+    MarkupKind, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
+};
+use rustc_hash::FxHashMap as HashMap;
+
+/// An error that ends the server: a broken connection or a protocol violation.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Serves one client on standard input and output until it sends `exit` (after
+/// `shutdown`); the return of `chocopy lsp`.
+pub fn serve_stdio() -> Result<(), Error> {
+    let (connection, io_threads) = Connection::stdio();
+    serve(&connection)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
+}
+
+/// What the server can do, sent in the `initialize` response.
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(
+            TextDocumentSyncKind::INCREMENTAL,
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Runs the initialization handshake, then the main loop, on `connection`.
+pub fn serve(connection: &Connection) -> Result<(), Error> {
+    let caps = serde_json::to_value(capabilities())?;
+    connection.initialize(caps)?;
+    let mut server = Server {
+        docs: HashMap::default(),
+    };
+    for msg in &connection.receiver {
+        match msg {
+            Message::Request(req) => {
+                if connection.handle_shutdown(&req)? {
+                    return Ok(());
+                }
+                let resp = server.request(req);
+                connection.sender.send(Message::Response(resp))?;
+            }
+            Message::Notification(n) => {
+                for out in server.notification(n) {
+                    connection.sender.send(Message::Notification(out))?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The open documents.
+struct Server {
+    docs: HashMap<Uri, Document>,
+}
+
+impl Server {
+    /// Answers a request (an error response for unknown methods or bad parameters).
+    fn request(&mut self, req: Request) -> Response {
+        let id = req.id.clone();
+        match req.method.as_str() {
+            HoverRequest::METHOD => match cast::<HoverRequest>(req) {
+                Ok((id, params)) => {
+                    let pos = params.text_document_position_params;
+                    let hover = self
+                        .docs
+                        .get(&pos.text_document.uri)
+                        .and_then(|d| d.hover(pos.position));
+                    let result = hover.map(|(text, range)| Hover {
+                        contents: HoverContents::Markup(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value: text,
+                        }),
+                        range: Some(range),
+                    });
+                    Response::new_ok(id, result)
+                }
+                Err(e) => invalid_params(id, e),
+            },
+            _ => Response::new_err(
+                id,
+                lsp_server::ErrorCode::MethodNotFound as i32,
+                format!("unsupported request: {}", req.method),
+            ),
+        }
+    }
+
+    /// Handles a notification; returns the notifications to send (diagnostics).
+    fn notification(&mut self, n: Notification) -> Vec<Notification> {
+        match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let Ok(p) =
+                    n.extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                else {
+                    return Vec::new();
+                };
+                let doc = Document::new(p.text_document.text, p.text_document.version);
+                let out = publish(&p.text_document.uri, &doc);
+                self.docs.insert(p.text_document.uri, doc);
+                vec![out]
+            }
+            DidChangeTextDocument::METHOD => {
+                let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(
+                    DidChangeTextDocument::METHOD,
+                ) else {
+                    return Vec::new();
+                };
+                let Some(doc) = self.docs.get_mut(&p.text_document.uri) else {
+                    return Vec::new();
+                };
+                doc.change(&p.content_changes, p.text_document.version);
+                vec![publish(&p.text_document.uri, doc)]
+            }
+            DidCloseTextDocument::METHOD => {
+                let Ok(p) = n
+                    .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                else {
+                    return Vec::new();
+                };
+                self.docs.remove(&p.text_document.uri);
+                // Clear the closed document's diagnostics.
+                let params = PublishDiagnosticsParams {
+                    uri: p.text_document.uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                };
+                vec![Notification::new(PublishDiagnostics::METHOD.into(), params)]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The `publishDiagnostics` notification of `doc`.
+fn publish(uri: &Uri, doc: &Document) -> Notification {
+    let diagnostics = doc
+        .diagnostics()
+        .into_iter()
+        .map(|(range, message)| Diagnostic {
+            range,
+            severity: Some(DiagnosticSeverity::ERROR),
+            source: Some("chocopy".into()),
+            message,
+            ..Diagnostic::default()
+        })
+        .collect();
+    let params = PublishDiagnosticsParams {
+        uri: uri.clone(),
+        diagnostics,
+        version: Some(doc.version),
+    };
+    Notification::new(PublishDiagnostics::METHOD.into(), params)
+}
+
+fn cast<R>(req: Request) -> Result<(RequestId, R::Params), ExtractError<Request>>
+where
+    R: lsp_types::request::Request,
+    R::Params: serde::de::DeserializeOwned,
+{
+    req.extract(R::METHOD)
+}
+
+fn invalid_params(id: RequestId, e: ExtractError<Request>) -> Response {
+    Response::new_err(
+        id,
+        lsp_server::ErrorCode::InvalidParams as i32,
+        format!("{e:?}"),
+    )
+}
