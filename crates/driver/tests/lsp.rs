@@ -274,3 +274,220 @@ fn positions_count_utf16_code_units() {
     assert_eq!(diags[0]["range"]["start"]["line"], 3);
     s.stop();
 }
+
+/// A class with an attribute and a method, functions nested two deep with
+/// `nonlocal`, globals.
+const NESTED: &str = "\
+class Counter(object):
+    n: int = 0
+    def inc(self: \"Counter\") -> int:
+        self.n = self.n + 1
+        return self.n
+total: int = 0
+def outer(k: int) -> int:
+    c: int = 0
+    def middle() -> int:
+        def inner() -> int:
+            nonlocal c
+            c = c + k
+            return c
+        return inner()
+    middle()
+    return c
+x: Counter = None
+x = Counter()
+total = outer(x.inc())
+print(total)
+";
+
+/// (line, column) of the `nth` (0-based) occurrence of `word` as a whole word on
+/// line `line` of `text`.
+fn at(text: &str, line: usize, word: &str, nth: usize) -> (u32, u32) {
+    let l = text.lines().nth(line).unwrap();
+    let is_word = |i: usize| {
+        let before = l[..i].chars().next_back();
+        let after = l[i + word.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    };
+    let col = l
+        .match_indices(word)
+        .map(|(i, _)| i)
+        .filter(|&i| is_word(i))
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no {word} #{nth} on line {line}: {l}"));
+    (line as u32, col as u32)
+}
+
+fn position(p: (u32, u32)) -> Value {
+    json!({ "textDocument": { "uri": URI }, "position": { "line": p.0, "character": p.1 } })
+}
+
+/// A range as (line, start column, end column) when on one line.
+fn one_line(r: &Value) -> (u64, u64, u64) {
+    assert_eq!(r["start"]["line"], r["end"]["line"], "{r}");
+    (
+        r["start"]["line"].as_u64().unwrap(),
+        r["start"]["character"].as_u64().unwrap(),
+        r["end"]["character"].as_u64().unwrap(),
+    )
+}
+
+fn span(p: (u32, u32), word: &str) -> (u64, u64, u64) {
+    (p.0 as u64, p.1 as u64, (p.1 as usize + word.len()) as u64)
+}
+
+#[test]
+fn definition_goes_to_declarations_across_scopes_attributes_and_methods() {
+    let (mut s, caps) = Session::start();
+    assert_eq!(caps["definitionProvider"], json!(true));
+    assert_eq!(s.open(URI, NESTED)["diagnostics"], json!([]));
+    let t = NESTED;
+    let cases = [
+        // `c` read in `inner` (through `nonlocal`): `outer`'s local.
+        (at(t, 11, "c", 1), at(t, 7, "c", 0), "c"),
+        // `c` assigned in `inner`, and named in `nonlocal c`.
+        (at(t, 11, "c", 0), at(t, 7, "c", 0), "c"),
+        (at(t, 10, "c", 0), at(t, 7, "c", 0), "c"),
+        // `k`: `outer`'s parameter, read two functions down.
+        (at(t, 11, "k", 0), at(t, 6, "k", 0), "k"),
+        // Nested functions called by name.
+        (at(t, 13, "inner", 0), at(t, 9, "inner", 0), "inner"),
+        (at(t, 14, "middle", 0), at(t, 8, "middle", 0), "middle"),
+        // An attribute through `self`, a method through an object, a class in an
+        // annotation and in a constructor call, a global.
+        (at(t, 3, "n", 1), at(t, 1, "n", 0), "n"),
+        (at(t, 18, "inc", 0), at(t, 2, "inc", 0), "inc"),
+        (at(t, 16, "Counter", 0), at(t, 0, "Counter", 0), "Counter"),
+        (at(t, 17, "Counter", 0), at(t, 0, "Counter", 0), "Counter"),
+        (at(t, 19, "total", 0), at(t, 5, "total", 0), "total"),
+        // A declaration is its own definition.
+        (at(t, 7, "c", 0), at(t, 7, "c", 0), "c"),
+    ];
+    for (from, to, word) in cases {
+        let r = s.request("textDocument/definition", position(from));
+        assert_eq!(r["uri"], URI);
+        assert_eq!(one_line(&r["range"]), span(to, word), "from {from:?}: {r}");
+    }
+    // A keyword refers to nothing.
+    let r = s.request("textDocument/definition", position(at(t, 15, "return", 0)));
+    assert!(r.is_null(), "{r}");
+    s.stop();
+}
+
+#[test]
+fn references_and_rename_cover_every_use_of_a_nonlocal_variable() {
+    let (mut s, caps) = Session::start();
+    assert_eq!(caps["referencesProvider"], json!(true));
+    assert_eq!(caps["renameProvider"], json!(true));
+    s.open(URI, NESTED);
+    let t = NESTED;
+    let uses_of_c = [
+        at(t, 7, "c", 0),
+        at(t, 10, "c", 0),
+        at(t, 11, "c", 0),
+        at(t, 11, "c", 1),
+        at(t, 12, "c", 0),
+        at(t, 15, "c", 0),
+    ];
+    let refs = |s: &mut Session, with_declaration: bool| -> Vec<(u64, u64, u64)> {
+        let mut p = position(at(t, 12, "c", 0));
+        p["context"] = json!({ "includeDeclaration": with_declaration });
+        let r = s.request("textDocument/references", p);
+        r.as_array()
+            .unwrap()
+            .iter()
+            .map(|l| one_line(&l["range"]))
+            .collect()
+    };
+    let all: Vec<_> = uses_of_c.iter().map(|&p| span(p, "c")).collect();
+    assert_eq!(refs(&mut s, true), all);
+    assert_eq!(refs(&mut s, false), all[1..].to_vec());
+    // The attribute `n`: its declaration and three uses through `self`.
+    let mut p = position(at(t, 1, "n", 0));
+    p["context"] = json!({ "includeDeclaration": true });
+    let r = s.request("textDocument/references", p);
+    assert_eq!(r.as_array().unwrap().len(), 4, "{r}");
+
+    // Rename `c` to `count`: apply the edits and the program still checks.
+    let mut p = position(at(t, 11, "c", 1));
+    p["newName"] = json!("count");
+    let edit = s.request("textDocument/rename", p);
+    let mut edits: Vec<(u64, u64, u64)> = edit["changes"][URI]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["newText"], "count");
+            one_line(&e["range"])
+        })
+        .collect();
+    edits.sort();
+    assert_eq!(edits, all);
+    let mut lines: Vec<String> = t.lines().map(String::from).collect();
+    for &(line, start, end) in edits.iter().rev() {
+        lines[line as usize].replace_range(start as usize..end as usize, "count");
+    }
+    let renamed = lines.join("\n") + "\n";
+    assert!(renamed.contains("nonlocal count\n"), "{renamed}");
+    let d = s.change(URI, 2, (0, 0), (30, 0), &renamed);
+    assert_eq!(d["diagnostics"], json!([]), "{renamed}");
+
+    // A keyword is no name.
+    let mut p = position(at(t, 11, "k", 0));
+    p["newName"] = json!("while");
+    s.send(json!({ "jsonrpc": "2.0", "id": 99, "method": "textDocument/rename", "params": p }));
+    let r = loop {
+        let m = s.receive();
+        if m["id"] == 99 {
+            break m;
+        }
+    };
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid name"),
+        "{r}"
+    );
+    s.stop();
+}
+
+#[test]
+fn document_symbols_are_a_tree_of_classes_methods_and_nested_functions() {
+    let (mut s, caps) = Session::start();
+    assert_eq!(caps["documentSymbolProvider"], json!(true));
+    s.open(URI, NESTED);
+    let r = s.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    // name (kind) [children]: LSP kinds Class 5, Method 6, Field 8, Function 12,
+    // Variable 13.
+    fn show(v: &Value) -> String {
+        let kids: Vec<String> = v["children"]
+            .as_array()
+            .map(|a| a.iter().map(show).collect())
+            .unwrap_or_default();
+        let mut s = format!("{}({})", v["name"].as_str().unwrap(), v["kind"]);
+        if !kids.is_empty() {
+            s += &format!("[{}]", kids.join(" "));
+        }
+        s
+    }
+    let outline: Vec<String> = r.as_array().unwrap().iter().map(show).collect();
+    assert_eq!(
+        outline.join(" "),
+        "Counter(5)[n(8) inc(6)[self(13)]] total(13) \
+         outer(12)[k(13) c(13) middle(12)[inner(12)]] x(13)"
+    );
+    // The selection range is the name; the range the whole definition.
+    let outer = &r[2];
+    assert_eq!(
+        one_line(&outer["selectionRange"]),
+        span(at(NESTED, 6, "outer", 0), "outer")
+    );
+    assert_eq!(outer["range"]["start"]["line"], 6);
+    assert_eq!(outer["range"]["end"]["line"], 15);
+    s.stop();
+}

@@ -9,7 +9,7 @@
 //! parses, as the compiler does.
 
 use chocopy_ir::Program;
-use chocopy_resolve::lower::{Inferred, Typing};
+use chocopy_resolve::lower::{Def, Inferred, Typing};
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxPtr, SyntaxToken, TextSize};
 use std::ops::Range;
@@ -93,6 +93,74 @@ impl Analysis {
         None
     }
 
+    /// What the identifier at `offset` refers to, and the identifier's range.
+    fn name_at(&self, offset: usize) -> Option<(Def, Range<usize>)> {
+        let token = self.token_at(offset)?;
+        if token.kind() != SyntaxKind::IDENT {
+            return None;
+        }
+        let r = token.text_range();
+        let def = self.typing.def_at((r.start().into(), r.end().into()))?;
+        Some((def, usize::from(r.start())..usize::from(r.end())))
+    }
+
+    /// The declaration of what the identifier at `offset` refers to: the range of
+    /// the declaring identifier.
+    pub fn definition(&self, offset: usize) -> Option<Range<usize>> {
+        let (def, _) = self.name_at(offset)?;
+        let span = self.typing.declaration(&self.program, def)?;
+        Some(span.start as usize..span.end as usize)
+    }
+
+    /// Every identifier referring to what the one at `offset` refers to, sorted,
+    /// with or without the declaring identifier.
+    pub fn references(&self, offset: usize, with_declaration: bool) -> Vec<Range<usize>> {
+        let Some((def, _)) = self.name_at(offset) else {
+            return Vec::new();
+        };
+        let decl = self.typing.declaration(&self.program, def);
+        let mut refs: Vec<Range<usize>> = self
+            .typing
+            .names()
+            .filter(|(r, d)| {
+                *d == def && (with_declaration || decl.is_none_or(|s| (s.start, s.end) != *r))
+            })
+            .map(|(r, _)| r.0 as usize..r.1 as usize)
+            .collect();
+        refs.sort_by_key(|r| r.start);
+        refs
+    }
+
+    /// The edits renaming what the identifier at `offset` refers to as `new_name`:
+    /// every reference and the declaration. An error when `new_name` is no
+    /// identifier or is a keyword, or when there is nothing to rename there.
+    pub fn rename(&self, offset: usize, new_name: &str) -> Result<Vec<Range<usize>>, String> {
+        let lexed = chocopy_syntax::parse(new_name);
+        let ok = lexed.errors().is_empty()
+            && lexed
+                .syntax_node()
+                .descendants_with_tokens()
+                .filter_map(|e| e.into_token())
+                .filter(|t| !t.kind().is_trivia() && !t.text().trim().is_empty())
+                .map(|t| t.kind())
+                .eq([SyntaxKind::IDENT]);
+        if !ok {
+            return Err(format!("`{new_name}` is not a valid name"));
+        }
+        let refs = self.references(offset, true);
+        if refs.is_empty() {
+            return Err("nothing to rename here".into());
+        }
+        Ok(refs)
+    }
+
+    /// The declarations of the file as a tree: classes with their attributes and
+    /// methods, functions with their parameters, variables and nested functions,
+    /// global variables.
+    pub fn symbols(&self) -> Vec<Symbol> {
+        symbols_of(self.root.children())
+    }
+
     /// The significant token at `offset`: the one containing it, or ending at it
     /// (the cursor just after a name), preferring an identifier.
     fn token_at(&self, offset: usize) -> Option<SyntaxToken> {
@@ -166,4 +234,104 @@ fn text_of(node: &SyntaxNode) -> String {
 /// A markdown code block of ChocoPy.
 fn code(text: &str) -> String {
     format!("```chocopy\n{text}\n```")
+}
+
+/// A declaration in the document's outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+    /// Its name.
+    pub name: String,
+    /// What it is.
+    pub kind: SymbolKind,
+    /// Byte range of the whole declaration.
+    pub range: Range<usize>,
+    /// Byte range of its name.
+    pub name_range: Range<usize>,
+    /// Declarations inside it.
+    pub children: Vec<Symbol>,
+}
+
+/// The kinds of declarations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolKind {
+    /// A class.
+    Class,
+    /// A method (a function in a class).
+    Method,
+    /// A function (top-level or nested).
+    Function,
+    /// An attribute (a variable in a class).
+    Attribute,
+    /// A variable or parameter.
+    Variable,
+}
+
+fn symbols_of(nodes: impl Iterator<Item = SyntaxNode>) -> Vec<Symbol> {
+    let mut out = Vec::new();
+    for node in nodes {
+        match node.kind() {
+            SyntaxKind::BLOCK => out.extend(symbols_of(node.children())),
+            SyntaxKind::CLASS_DEF => {
+                let Some(c) = ast::ClassDef::cast(node.clone()) else {
+                    continue;
+                };
+                let Some(name) = c.name() else { continue };
+                let mut children = symbols_of(node.children());
+                for s in &mut children {
+                    s.kind = match s.kind {
+                        SymbolKind::Function => SymbolKind::Method,
+                        SymbolKind::Variable => SymbolKind::Attribute,
+                        k => k,
+                    };
+                }
+                out.push(symbol(&node, &name, SymbolKind::Class, children));
+            }
+            SyntaxKind::FUNC_DEF => {
+                let Some(f) = ast::FuncDef::cast(node.clone()) else {
+                    continue;
+                };
+                let Some(name) = f.name() else { continue };
+                let mut children = Vec::new();
+                if let Some(params) = f.param_list() {
+                    for p in params.params() {
+                        if let Some(n) = p.name() {
+                            children.push(symbol(p.syntax(), &n, SymbolKind::Variable, Vec::new()));
+                        }
+                    }
+                }
+                if let Some(body) = f.body() {
+                    children.extend(symbols_of(body.syntax().children()));
+                }
+                out.push(symbol(&node, &name, SymbolKind::Function, children));
+            }
+            SyntaxKind::VAR_DEF => {
+                let Some(v) = ast::VarDef::cast(node.clone()) else {
+                    continue;
+                };
+                let Some(name) = v.typed_var().and_then(|t| t.name()) else {
+                    continue;
+                };
+                out.push(symbol(&node, &name, SymbolKind::Variable, Vec::new()));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn symbol(
+    node: &SyntaxNode,
+    name: &SyntaxToken,
+    kind: SymbolKind,
+    children: Vec<Symbol>,
+) -> Symbol {
+    let r = chocopy_syntax::significant_range(node);
+    let n = name.text_range();
+    Symbol {
+        name: name.text().to_string(),
+        kind,
+        range: usize::from(r.start())..usize::from(r.end()),
+        name_range: usize::from(n.start())..usize::from(n.end()),
+        children,
+    }
 }

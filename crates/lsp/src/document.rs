@@ -1,9 +1,9 @@
 //! An open document: its text, the client's version, a line index for position
 //! conversion, and the analysis of the current text.
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Symbol, SymbolKind};
 use line_index::{LineCol, LineIndex, TextSize, WideEncoding, WideLineCol};
-use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+use lsp_types::{DocumentSymbol, Position, Range, TextDocumentContentChangeEvent};
 
 /// An open document.
 pub struct Document {
@@ -60,6 +60,55 @@ impl Document {
     pub fn hover(&self, pos: Position) -> Option<(String, Range)> {
         let (text, range) = self.analysis.hover(self.offset(pos))?;
         Some((text, self.range(range)))
+    }
+
+    /// The range of the declaration of what the name at `pos` refers to.
+    pub fn definition(&self, pos: Position) -> Option<Range> {
+        Some(self.range(self.analysis.definition(self.offset(pos))?))
+    }
+
+    /// The ranges of the references to what the name at `pos` refers to.
+    pub fn references(&self, pos: Position, with_declaration: bool) -> Vec<Range> {
+        self.analysis
+            .references(self.offset(pos), with_declaration)
+            .into_iter()
+            .map(|r| self.range(r))
+            .collect()
+    }
+
+    /// The ranges to replace to rename what the name at `pos` refers to, or why
+    /// not.
+    pub fn rename(&self, pos: Position, new_name: &str) -> Result<Vec<Range>, String> {
+        let refs = self.analysis.rename(self.offset(pos), new_name)?;
+        Ok(refs.into_iter().map(|r| self.range(r)).collect())
+    }
+
+    /// The outline of the document.
+    #[allow(deprecated)] // `DocumentSymbol::deprecated`, a field lsp-types still has.
+    pub fn symbols(&self) -> Vec<DocumentSymbol> {
+        fn convert(d: &Document, s: &Symbol) -> DocumentSymbol {
+            DocumentSymbol {
+                name: s.name.clone(),
+                detail: None,
+                kind: match s.kind {
+                    SymbolKind::Class => lsp_types::SymbolKind::CLASS,
+                    SymbolKind::Method => lsp_types::SymbolKind::METHOD,
+                    SymbolKind::Function => lsp_types::SymbolKind::FUNCTION,
+                    SymbolKind::Attribute => lsp_types::SymbolKind::FIELD,
+                    SymbolKind::Variable => lsp_types::SymbolKind::VARIABLE,
+                },
+                tags: None,
+                deprecated: None,
+                range: d.range(s.range.clone()),
+                selection_range: d.range(s.name_range.clone()),
+                children: Some(s.children.iter().map(|c| convert(d, c)).collect()),
+            }
+        }
+        self.analysis
+            .symbols()
+            .iter()
+            .map(|s| convert(self, s))
+            .collect()
     }
 
     /// The byte offset of an LSP position (UTF-16 column), clamped to the text and

@@ -29,11 +29,14 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
     PublishDiagnostics,
 };
-use lsp_types::request::{HoverRequest, Request as _};
+use lsp_types::request::{
+    DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Rename, Request as _,
+};
 use lsp_types::{
-    Diagnostic, DiagnosticSeverity, Hover, HoverContents, HoverProviderCapability, MarkupContent,
-    MarkupKind, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Uri,
+    Diagnostic, DiagnosticSeverity, DocumentSymbolResponse, GotoDefinitionResponse, Hover,
+    HoverContents, HoverProviderCapability, Location, MarkupContent, MarkupKind, OneOf,
+    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextEdit, Uri, WorkspaceEdit,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -57,6 +60,10 @@ pub fn capabilities() -> ServerCapabilities {
             TextDocumentSyncKind::INCREMENTAL,
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -112,6 +119,73 @@ impl Server {
                         }),
                         range: Some(range),
                     });
+                    Response::new_ok(id, result)
+                }
+                Err(e) => invalid_params(id, e),
+            },
+            GotoDefinition::METHOD => match cast::<GotoDefinition>(req) {
+                Ok((id, params)) => {
+                    let pos = params.text_document_position_params;
+                    let uri = pos.text_document.uri;
+                    let result = self.docs.get(&uri).and_then(|d| {
+                        let range = d.definition(pos.position)?;
+                        Some(GotoDefinitionResponse::Scalar(Location::new(
+                            uri.clone(),
+                            range,
+                        )))
+                    });
+                    Response::new_ok(id, result)
+                }
+                Err(e) => invalid_params(id, e),
+            },
+            References::METHOD => match cast::<References>(req) {
+                Ok((id, params)) => {
+                    let pos = params.text_document_position;
+                    let uri = pos.text_document.uri;
+                    let result: Vec<Location> = self
+                        .docs
+                        .get(&uri)
+                        .map(|d| d.references(pos.position, params.context.include_declaration))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|r| Location::new(uri.clone(), r))
+                        .collect();
+                    Response::new_ok(id, result)
+                }
+                Err(e) => invalid_params(id, e),
+            },
+            Rename::METHOD => match cast::<Rename>(req) {
+                Ok((id, params)) => {
+                    let pos = params.text_document_position;
+                    let uri = pos.text_document.uri;
+                    let Some(doc) = self.docs.get(&uri) else {
+                        return Response::new_ok(id, None::<WorkspaceEdit>);
+                    };
+                    match doc.rename(pos.position, &params.new_name) {
+                        Ok(ranges) => {
+                            let edits = ranges
+                                .into_iter()
+                                .map(|r| TextEdit::new(r, params.new_name.clone()))
+                                .collect();
+                            let mut changes = std::collections::HashMap::new();
+                            changes.insert(uri, edits);
+                            Response::new_ok(id, WorkspaceEdit::new(changes))
+                        }
+                        Err(message) => Response::new_err(
+                            id,
+                            lsp_server::ErrorCode::InvalidParams as i32,
+                            message,
+                        ),
+                    }
+                }
+                Err(e) => invalid_params(id, e),
+            },
+            DocumentSymbolRequest::METHOD => match cast::<DocumentSymbolRequest>(req) {
+                Ok((id, params)) => {
+                    let result = self
+                        .docs
+                        .get(&params.text_document.uri)
+                        .map(|d| DocumentSymbolResponse::Nested(d.symbols()));
                     Response::new_ok(id, result)
                 }
                 Err(e) => invalid_params(id, e),

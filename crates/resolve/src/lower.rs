@@ -73,13 +73,54 @@ pub enum Inferred {
     Func(Vec<Type>, Type),
 }
 
-/// Inferred types of the nodes of one program, keyed by syntax pointer.
+/// What a name refers to: the declaration an editor goes to, whose references it
+/// finds and renames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Def {
+    /// A global or local variable, or a parameter.
+    Var(VarId),
+    /// A function or method.
+    Func(FuncId),
+    /// A class.
+    Class(ClassId),
+    /// An attribute.
+    Attr(AttrId),
+}
+
+/// Inferred types of the nodes of one program, keyed by syntax pointer; and what
+/// each name refers to (filled with the types, for editors).
 #[derive(Debug, Clone, Default)]
 pub struct Typing {
     types: HashMap<SyntaxPtr, Inferred>,
+    /// The declaration each identifier refers to, by the identifier's byte range;
+    /// declaring identifiers refer to their own declaration.
+    names: HashMap<(u32, u32), Def>,
+    /// Where each attribute is declared (its identifier).
+    attr_spans: HashMap<AttrId, Span>,
 }
 
 impl Typing {
+    /// What the identifier at byte range `range` refers to, if it was resolved.
+    pub fn def_at(&self, range: (u32, u32)) -> Option<Def> {
+        self.names.get(&range).copied()
+    }
+
+    /// Every resolved identifier (its byte range) with what it refers to, in no
+    /// particular order.
+    pub fn names(&self) -> impl Iterator<Item = ((u32, u32), Def)> + '_ {
+        self.names.iter().map(|(r, d)| (*r, *d))
+    }
+
+    /// Where `def` is declared (its identifier's byte range), in `program`.
+    pub fn declaration(&self, program: &Program, def: Def) -> Option<Span> {
+        Some(match def {
+            Def::Var(v) => program.vars[v].span,
+            Def::Func(f) => program.funcs[f].span,
+            Def::Class(c) => program.classes[c].span,
+            Def::Attr(a) => *self.attr_spans.get(&a)?,
+        })
+    }
+
     /// The type inferred for `node`, if analysis reached it.
     pub fn get(&self, node: &SyntaxPtr) -> Option<&Inferred> {
         self.types.get(node)
@@ -153,6 +194,7 @@ pub fn analyze(file: &ast::SourceFile, keep_types: bool) -> Analysis {
         class_defs: HashMap::default(),
         typing: Typing::default(),
         decl_errors: Vec::new(),
+        attr_decls: Vec::new(),
     };
     l.program(file);
     let (errors, typing) = if l.decl_errors.is_empty() {
@@ -214,6 +256,9 @@ struct Lowerer {
     nodes_in_decl_error: HashSet<SyntaxPtr>,
     /// Errors of declaration analysis, reported instead of `errors` if any.
     decl_errors: Vec<SemanticError>,
+    /// Attributes declared (class, name, identifier), resolved to their slots once
+    /// the layouts exist (with the types only).
+    attr_decls: Vec<(ClassId, String, Span)>,
 }
 
 fn span_of(r: TextRange) -> Span {
@@ -338,6 +383,13 @@ impl Lowerer {
         }
     }
 
+    /// Records that the identifier at `span` refers to `def` (with the types).
+    fn note(&mut self, span: Span, def: Def) {
+        if self.keep_types {
+            self.typing.names.insert((span.start, span.end), def);
+        }
+    }
+
     fn show(&self, t: &Type) -> String {
         self.prog.show(t)
     }
@@ -429,6 +481,7 @@ impl Lowerer {
                 });
                 self.pending.entry(name.text().to_string()).or_insert(id);
                 self.class_defs.insert(c.clone(), id);
+                self.note(token_span(&name), Def::Class(id));
             }
         }
         let mut funcs = Vec::new();
@@ -456,6 +509,12 @@ impl Lowerer {
                 ast::Item::GlobalDecl(_) | ast::Item::NonlocalDecl(_) | ast::Item::Stmt(_) => {}
             }
         }
+        for (c, name, span) in std::mem::take(&mut self.attr_decls) {
+            if let Some(a) = self.prog.attr_id(c, &name) {
+                self.typing.attr_spans.insert(a, span);
+                self.note(span, Def::Attr(a));
+            }
+        }
         for f in funcs {
             self.function_body(f);
         }
@@ -479,7 +538,10 @@ impl Lowerer {
         if let Some(sup) = c.superclass() {
             let sspan = token_span(&sup);
             match self.global(sup.text()) {
-                Some(Binding::Class(ClassRef::User(k))) => parent = Some(k),
+                Some(Binding::Class(ClassRef::User(k))) => {
+                    self.note(sspan, Def::Class(k));
+                    parent = Some(k);
+                }
                 Some(Binding::Class(ClassRef::Object)) => {}
                 Some(Binding::Class(_)) => self.decl_error(
                     SyntaxKind::IDENT,
@@ -578,6 +640,9 @@ impl Lowerer {
                         continue;
                     }
                     if let Some(init) = init {
+                        if self.keep_types {
+                            self.attr_decls.push((c, name.clone(), span));
+                        }
                         self.prog.classes[c].attrs.push(Attr { name, ty, init });
                     }
                 }
@@ -635,6 +700,16 @@ impl Lowerer {
         match t? {
             ast::TypeAnn::Name(n) => {
                 let name = n.class_name()?;
+                let found = match (self.global(&name), self.pending.get(&name)) {
+                    (Some(Binding::Class(ClassRef::User(c))), _) | (None, Some(&c)) => Some(c),
+                    _ => None,
+                };
+                // A class named by an identifier (not a quoted name) is a reference.
+                if let (Some(c), Some(tok)) = (found, n.token()) {
+                    if tok.kind() == SyntaxKind::IDENT {
+                        self.note(token_span(&tok), Def::Class(c));
+                    }
+                }
                 match (self.global(&name), self.pending.get(&name)) {
                     (Some(Binding::Class(c)), _) => Some(c.ty()),
                     (None, Some(&c)) => Some(Type::Class(c)),
@@ -696,6 +771,7 @@ impl Lowerer {
         let ty = self.type_ann(tv.ty()).unwrap_or(Type::Object);
         let init = self.initialiser(d, &ty).unwrap_or_else(|| Const::zero(&ty));
         let var = self.prog.new_var(name_tok.text(), ty, owner, name_span);
+        self.note(name_span, Def::Var(var));
         self.declare(name_tok.text(), name_span, Binding::Var(var));
         Some(VarDef { var, init })
     }
@@ -744,11 +820,13 @@ impl Lowerer {
         {
             let Some(pname) = tv.name() else { continue };
             let ty = self.type_ann(tv.ty()).unwrap_or(Type::Object);
-            params.push(
-                self.prog
-                    .new_var(pname.text(), ty, Some(id), token_span(&pname)),
-            );
+            let v = self
+                .prog
+                .new_var(pname.text(), ty, Some(id), token_span(&pname));
+            self.note(token_span(&pname), Def::Var(v));
+            params.push(v);
         }
+        self.note(token_span(&name_tok), Def::Func(id));
         self.prog.funcs[id].params = params;
         // The return type after the parameters, in source order for error reports.
         if let Some(r) = def.ret_type() {
@@ -793,6 +871,7 @@ impl Lowerer {
                     let span = token_span(&tok);
                     match self.global(tok.text()) {
                         Some(Binding::Var(v)) => {
+                            self.note(span, Def::Var(v));
                             if self.declare(tok.text(), span, Binding::Var(v)) {
                                 self.current().assignable.insert(v);
                             }
@@ -814,6 +893,7 @@ impl Lowerer {
                         .find_map(|s| s.names.get(tok.text()).copied());
                     match found {
                         Some(Binding::Var(v)) if self.prog.vars[v].owner.is_some() => {
+                            self.note(span, Def::Var(v));
                             if self.declare(tok.text(), span, Binding::Var(v)) {
                                 self.current().assignable.insert(v);
                             }
@@ -896,6 +976,7 @@ impl Lowerer {
         let name = tok.text();
         match self.lookup(name) {
             Some(Binding::Var(v)) => {
+                self.note(token_span(tok), Def::Var(v));
                 let in_function = self.current().func.is_some();
                 if in_function && !self.current().assignable.contains(&v) {
                     let error = ErrorKind::AssignUndeclared(name.to_string());
@@ -955,9 +1036,13 @@ impl Lowerer {
                     return fail;
                 };
                 let obj = self.expr(&obj);
+                let name_span = token_span(&name);
                 let name = name.text().to_string();
                 match self.attr_type(&obj, &name, span) {
-                    Some((a, ty)) => (Some(Place::Attr(obj, a)), ty, None),
+                    Some((a, ty)) => {
+                        self.note(name_span, Def::Attr(a));
+                        (Some(Place::Attr(obj, a)), ty, None)
+                    }
                     None => fail,
                 }
             }
@@ -1226,7 +1311,10 @@ impl Lowerer {
                     return Self::error_expr(span);
                 };
                 match self.lookup(tok.text()) {
-                    Some(Binding::Var(v)) => self.prog.read(v, span),
+                    Some(Binding::Var(v)) => {
+                        self.note(token_span(&tok), Def::Var(v));
+                        self.prog.read(v, span)
+                    }
                     _ => {
                         self.error(
                             SyntaxKind::IDENT,
@@ -1302,9 +1390,13 @@ impl Lowerer {
                     return Self::error_expr(span);
                 };
                 let obj = self.expr(&obj);
+                let name_span = token_span(&name);
                 let name = name.text().to_string();
                 match self.attr_type(&obj, &name, span) {
-                    Some((a, ty)) => Expr::new(ExprKind::Attr(Box::new(obj), a), ty, span),
+                    Some((a, ty)) => {
+                        self.note(name_span, Def::Attr(a));
+                        Expr::new(ExprKind::Attr(Box::new(obj), a), ty, span)
+                    }
                     None => Self::error_expr(span),
                 }
             }
@@ -1434,6 +1526,7 @@ impl Lowerer {
             Some(Binding::Func(f)) => {
                 let (params, ret) = self.signature(f);
                 let callee_span = token_span(&tok);
+                self.note(callee_span, Def::Func(f));
                 self.record(
                     SyntaxKind::IDENT,
                     callee_span,
@@ -1459,6 +1552,9 @@ impl Lowerer {
                 Expr::new(ExprKind::Builtin(b, args), ret, span)
             }
             Some(Binding::Class(k)) => {
+                if let ClassRef::User(id) = k {
+                    self.note(token_span(&tok), Def::Class(id));
+                }
                 // A constructor takes the arguments of `__init__` after `self`.
                 let init = match k {
                     ClassRef::User(id) => self
@@ -1498,6 +1594,7 @@ impl Lowerer {
         };
         let args: Vec<Expr> = c.args().map(|a| self.expr(&a)).collect();
         let obj = self.expr(&obj);
+        let name_span = token_span(&name);
         let name = name.text().to_string();
         let found = match &obj.ty {
             Type::Class(k) => self.prog.classes[*k]
@@ -1521,7 +1618,10 @@ impl Lowerer {
             return Self::error_expr(span);
         };
         let (params, ret) = match f {
-            Some(f) => self.signature(f),
+            Some(f) => {
+                self.note(name_span, Def::Func(f));
+                self.signature(f)
+            }
             None => (vec![Type::Object], Type::None),
         };
         self.record(
