@@ -102,6 +102,9 @@ struct Server {
 
 impl Server {
     /// Answers a request (an error response for unknown methods or bad parameters).
+    // `WorkspaceEdit::changes` is keyed by `Uri`, which clippy thinks mutable (it
+    // caches its parsed parts): lsp-types' own type.
+    #[allow(clippy::mutable_key_type)]
     fn request(&mut self, req: Request) -> Response {
         let id = req.id.clone();
         match req.method.as_str() {
