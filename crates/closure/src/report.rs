@@ -44,6 +44,38 @@ fn plural(n: u32, word: &str) -> String {
     }
 }
 
+/// What the closure passes did with one nested function, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionFate {
+    /// What happened: `inlined at 2 call sites, then removed`, `lifted as `f$g` with
+    /// extra parameters f.x (int)`.
+    pub what: String,
+    /// Why: the strategy's rule or the `auto` heuristic's verdict with its numbers.
+    pub why: String,
+}
+
+/// What the closure passes did with one captured variable, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureFate {
+    /// The variable: `f.x (parameter of f, int), used by f.g, f.h`.
+    pub summary: String,
+    /// Boxed or not, and why: `not boxed: only its owner f assigns it, so ...`.
+    pub decision: String,
+}
+
+/// The facts of the closure report, per nested function and captured variable of
+/// `ir` (ids of `ir`, the program before the closure passes), in source order.
+#[derive(Debug, Clone, Default)]
+pub struct ClosureFacts {
+    /// Every nested function.
+    pub functions: Vec<(FuncId, FunctionFate)>,
+    /// Every captured variable.
+    pub captured: Vec<(VarId, CaptureFate)>,
+    /// Variables that inlining copied and boxing then boxed (ids of
+    /// `stages.inlined`): their names and owners.
+    pub copies: Vec<String>,
+}
+
 /// The report for `ir` (the program before the closure passes) compiled with
 /// `strategy` into `stages`.
 pub fn closure_report(
@@ -54,20 +86,55 @@ pub fn closure_report(
 ) -> String {
     let mut out = String::new();
     writeln!(out, "closure strategy: {}", strategy.name()).unwrap();
+    let facts = closure_facts(ir, stages, strategy, cfg);
+    if facts.functions.is_empty() {
+        out.push_str("no nested functions\n");
+        return out;
+    }
+    out.push_str("\nnested functions:\n");
+    for (g, fate) in &facts.functions {
+        writeln!(
+            out,
+            "  {}: {}\n    because {}",
+            qualified_name(ir, *g),
+            fate.what,
+            fate.why
+        )
+        .unwrap();
+    }
+    out.push_str("\ncaptured variables:\n");
+    for (_, fate) in &facts.captured {
+        writeln!(out, "  {}\n    {}", fate.summary, fate.decision).unwrap();
+    }
+    if !facts.copies.is_empty() {
+        out.push_str("\nvariables copied by inlining and boxed:\n");
+        for c in &facts.copies {
+            writeln!(out, "  {c}").unwrap();
+        }
+    }
+    out
+}
+
+/// The closure report's facts (see [`closure_report`]) as data, for tools (the
+/// language server's hover).
+pub fn closure_facts(
+    ir: &Program,
+    stages: &Stages,
+    strategy: Strategy,
+    cfg: &InlineConfig,
+) -> ClosureFacts {
+    let mut facts = ClosureFacts::default();
     let nested: Vec<FuncId> = ir
         .all_functions()
         .into_iter()
         .filter(|&f| ir.funcs[f].parent.is_some())
         .collect();
     if nested.is_empty() {
-        out.push_str("no nested functions\n");
-        return out;
+        return facts;
     }
     let lifted = &stages.lifted;
     let still_there: BTreeSet<FuncId> = lifted.roots().into_iter().collect();
-    out.push_str("\nnested functions:\n");
     for &g in &nested {
-        let name = qualified_name(ir, g);
         let sites = stages.inline.sites.get(&g).copied().unwrap_or(0);
         let mut what = Vec::new();
         if sites > 0 {
@@ -126,13 +193,18 @@ pub fn closure_report(
                 None => "auto: not considered".into(),
             },
         };
-        writeln!(out, "  {name}: {}\n    because {why}", what.join("; ")).unwrap();
+        facts.functions.push((
+            g,
+            FunctionFate {
+                what: what.join("; "),
+                why,
+            },
+        ));
     }
 
     // Captured variables of the source program.
     let before = Captures::analyze(ir);
     let after = Captures::analyze(&stages.inlined);
-    out.push_str("\ncaptured variables:\n");
     let boxed: Vec<VarId> = stages.boxed_vars.iter().map(|(v, _)| *v).collect();
     for v in before.captured() {
         let owner = ir.vars[v]
@@ -148,15 +220,13 @@ pub fn closure_report(
             .filter(|&&g| before.direct(g).contains(&v))
             .map(|&g| qualified_name(ir, g))
             .collect();
-        writeln!(
-            out,
-            "  {} ({kind} of {}, {}), used by {}",
+        let summary = format!(
+            "{} ({kind} of {}, {}), used by {}",
             var_name(ir, v),
             qualified_name(ir, owner),
             ir.show(&ir.vars[v].ty),
             users.join(", ")
-        )
-        .unwrap();
+        );
         // The functions (after inlining) that assign v without owning it.
         let assigners = |p: &Program| -> Vec<String> {
             p.all_functions()
@@ -189,26 +259,27 @@ pub fn closure_report(
                 qualified_name(ir, owner)
             ),
         };
-        writeln!(out, "    {line}").unwrap();
+        facts.captured.push((
+            v,
+            CaptureFate {
+                summary,
+                decision: line,
+            },
+        ));
     }
     let copies: Vec<VarId> = boxed
         .iter()
         .copied()
         .filter(|&v| !before.is_captured(v))
         .collect();
-    if !copies.is_empty() {
-        out.push_str("\nvariables copied by inlining and boxed:\n");
-        for v in copies {
-            writeln!(
-                out,
-                "  {} in {}: assigned through `nonlocal` by a function nested in the inlined code",
-                stages.inlined.vars[v].name,
-                stages.inlined.vars[v]
-                    .owner
-                    .map_or("<top level>".into(), |o| qualified_name(&stages.inlined, o))
-            )
-            .unwrap();
-        }
+    for v in copies {
+        facts.copies.push(format!(
+            "{} in {}: assigned through `nonlocal` by a function nested in the inlined code",
+            stages.inlined.vars[v].name,
+            stages.inlined.vars[v]
+                .owner
+                .map_or("<top level>".into(), |o| qualified_name(&stages.inlined, o))
+        ));
     }
-    out
+    facts
 }

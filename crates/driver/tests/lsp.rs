@@ -491,3 +491,58 @@ fn document_symbols_are_a_tree_of_classes_methods_and_nested_functions() {
     assert_eq!(outer["range"]["end"]["line"], 15);
     s.stop();
 }
+
+#[test]
+fn hover_tells_the_closure_decision_for_nested_functions_and_captured_variables() {
+    let (mut s, _) = Session::start();
+    s.open(URI, NESTED);
+    let t = NESTED;
+    let mut hover = |p: (u32, u32)| s.hover(URI, p.0, p.1).unwrap().0;
+    let inner = hover(at(t, 13, "inner", 0));
+    assert!(
+        inner.starts_with("```chocopy\ndef inner() -> int\n```\n\n"),
+        "{inner}"
+    );
+    assert!(
+        inner.ends_with("closure (`auto`): inlined at 1 call site, then removed, because auto: a single call site: its body moves instead of being copied"),
+        "{inner}"
+    );
+    let c = hover(at(t, 12, "c", 0));
+    assert!(
+        c.ends_with("captured: outer.c (local of outer, int), used by outer.middle.inner; not boxed, and no longer captured: the functions using it were inlined into outer"),
+        "{c}"
+    );
+    // A global is not captured; a top-level function is not nested.
+    // (`Session::hover` strips the code fence when nothing follows it.)
+    assert_eq!(hover(at(t, 5, "total", 0)), "total: int");
+    assert_eq!(hover(at(t, 6, "outer", 0)), "def outer(k: int) -> int");
+
+    // A recursive nested function is lifted; the variable it assigns through
+    // `nonlocal` lives in a Ref cell.
+    let text = "\
+def count(n: int) -> int:
+    total: int = 0
+    def walk(i: int) -> object:
+        nonlocal total
+        if i > 0:
+            total = total + i
+            walk(i - 1)
+    walk(n)
+    return total
+print(count(3))
+";
+    let d = s.change(URI, 2, (0, 0), (30, 0), text);
+    assert_eq!(d["diagnostics"], json!([]));
+    let mut hover = |p: (u32, u32)| s.hover(URI, p.0, p.1).unwrap().0;
+    let walk = hover(at(text, 2, "walk", 0));
+    assert!(
+        walk.contains("closure (`auto`): lifted as `count$walk` with extra parameters count.total (Ref[int]), because auto: "),
+        "{walk}"
+    );
+    let total = hover(at(text, 5, "total", 1));
+    assert!(
+        total.contains("captured: count.total (local of count, int), used by count.walk; boxed in a Ref cell: count.walk assigns it through `nonlocal`"),
+        "{total}"
+    );
+    s.stop();
+}

@@ -8,10 +8,13 @@
 //! answering in a half-typed program; its errors are reported only when the text
 //! parses, as the compiler does.
 
+use chocopy_closure::report::{closure_facts, ClosureFacts};
+use chocopy_closure::{InlineConfig, Strategy};
 use chocopy_ir::Program;
 use chocopy_resolve::lower::{Def, Inferred, Typing};
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxPtr, SyntaxToken, TextSize};
+use std::cell::OnceCell;
 use std::ops::Range;
 
 /// The analysis of one text.
@@ -20,6 +23,10 @@ pub struct Analysis {
     diagnostics: Vec<(Range<usize>, String)>,
     typing: Typing,
     program: Program,
+    /// What the default closure strategy does with nested functions and captured
+    /// variables: computed on the first hover that needs it, for error-free
+    /// programs only (the passes need a valid program).
+    closure: OnceCell<Option<ClosureFacts>>,
 }
 
 impl Analysis {
@@ -42,6 +49,7 @@ impl Analysis {
             diagnostics,
             typing,
             program,
+            closure: OnceCell::new(),
         }
     }
 
@@ -56,7 +64,53 @@ impl Analysis {
     /// expression there (`x: int` for a name, the signature for a function or
     /// method name), or for a declared name its declaration (`x: int`,
     /// `def f(x: int) -> bool`, `class B(A)`).
+    ///
+    /// For a nested function, and for a variable nested functions capture, it adds
+    /// what the default closure strategy (`auto`) does with it and why, in the
+    /// words of `--emit=closure-report`.
     pub fn hover(&self, offset: usize) -> Option<(String, Range<usize>)> {
+        let (text, range) = self.hover_type(offset)?;
+        let Some((def, _)) = self.name_at(offset) else {
+            return Some((text, range));
+        };
+        match self.closure_fate(def) {
+            Some(fate) => Some((format!("{text}\n\n{fate}"), range)),
+            None => Some((text, range)),
+        }
+    }
+
+    /// The closure decision about `def` in words (markdown), if it is a nested
+    /// function or a captured variable of an error-free program.
+    fn closure_fate(&self, def: Def) -> Option<String> {
+        let facts = self
+            .closure
+            .get_or_init(|| {
+                if !self.diagnostics.is_empty() {
+                    return None;
+                }
+                let cfg = InlineConfig::default();
+                let stages = chocopy_closure::run(&self.program, Strategy::Auto, &cfg).ok()?;
+                Some(closure_facts(&self.program, &stages, Strategy::Auto, &cfg))
+            })
+            .as_ref()?;
+        match def {
+            Def::Func(f) => {
+                let (_, fate) = facts.functions.iter().find(|(g, _)| *g == f)?;
+                Some(format!(
+                    "closure (`auto`): {}, because {}",
+                    fate.what, fate.why
+                ))
+            }
+            Def::Var(v) => {
+                let (_, fate) = facts.captured.iter().find(|(w, _)| *w == v)?;
+                Some(format!("captured: {}; {}", fate.summary, fate.decision))
+            }
+            _ => None,
+        }
+    }
+
+    /// The type part of [`Self::hover`].
+    fn hover_type(&self, offset: usize) -> Option<(String, Range<usize>)> {
         let token = self.token_at(offset)?;
         let range = |r: chocopy_syntax::TextRange| usize::from(r.start())..usize::from(r.end());
         let is_name = token.kind() == SyntaxKind::IDENT;
