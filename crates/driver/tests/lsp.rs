@@ -546,3 +546,104 @@ print(count(3))
     );
     s.stop();
 }
+
+/// The labels and kinds (LSP CompletionItemKind numbers) of a completion list.
+fn labels(r: &Value) -> Vec<(String, u64)> {
+    r.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap().to_string(),
+                i["kind"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn completion_offers_members_after_a_dot_and_names_in_scope_elsewhere() {
+    let (mut s, caps) = Session::start();
+    assert_eq!(
+        caps["completionProvider"]["triggerCharacters"],
+        json!(["."])
+    );
+    // A half-typed line at the end: `x.` (a syntax error).
+    let text = format!("{NESTED}x.");
+    s.open(URI, &text);
+    let r = s.request("textDocument/completion", position((20, 2)));
+    // Field 5, Method 2.
+    assert_eq!(
+        labels(&r),
+        [("n".into(), 5), ("__init__".into(), 2), ("inc".into(), 2)]
+    );
+    let inc = &r[2];
+    assert_eq!(inc["detail"], "def inc(Counter) -> int");
+    // A prefix typed after the dot: the same list (the client filters).
+    let d = s.change(URI, 2, (20, 2), (20, 2), "in");
+    assert!(!d["diagnostics"].as_array().unwrap().is_empty());
+    let r = s.request("textDocument/completion", position((20, 4)));
+    assert_eq!(labels(&r).len(), 3);
+
+    // Inside `inner`: its own names, then `middle`'s, `outer`'s, the file's, the
+    // built-ins (Variable 6, Function 3, Class 7).
+    let r = s.request("textDocument/completion", position((12, 19)));
+    let got = labels(&r);
+    let names: Vec<&str> = got.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "inner", "k", "c", "middle", "Counter", "total", "outer", "x", "print", "len", "input",
+            "object", "int", "bool", "str"
+        ]
+    );
+    assert_eq!(got[1], ("k".into(), 6));
+    assert_eq!(got[4], ("Counter".into(), 7));
+    assert_eq!(got[6], ("outer".into(), 3));
+    s.stop();
+}
+
+#[test]
+fn semantic_tokens_classify_names_by_what_they_refer_to() {
+    let (mut s, caps) = Session::start();
+    let legend: Vec<String> = caps["semanticTokensProvider"]["legend"]["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    let text = "# sum\nclass A(object):\n    v: int = 1\n    def m(self: A) -> int:\n        return self.v\ndef f(k: int) -> str:\n    return \"s\"\nprint(A().m() + 2)\n";
+    s.open(URI, text);
+    let r = s.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let data: Vec<u64> = r["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // Decode: absolute line and column, the token's text and its type's name.
+    let lines: Vec<&str> = text.lines().collect();
+    let (mut line, mut col) = (0, 0);
+    let mut tokens = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            col = t[1];
+        } else {
+            col += t[1];
+        }
+        let word = &lines[line as usize][col as usize..(col + t[2]) as usize];
+        tokens.push(format!("{word}:{}", legend[t[3] as usize]));
+    }
+    assert_eq!(
+        tokens.join(" "),
+        "# sum:comment class:keyword A:class object:class v:property int:class 1:number \
+         def:keyword m:method self:parameter A:class int:class return:keyword self:parameter \
+         v:property def:keyword f:function k:parameter int:class str:class return:keyword \
+         \"s\":string print:function A:class m:method 2:number"
+    );
+    s.stop();
+}

@@ -215,6 +215,194 @@ impl Analysis {
         symbols_of(self.root.children())
     }
 
+    /// What may be written at `offset`: after `obj.`, the attributes and methods of
+    /// `obj`'s static class; elsewhere the names in scope there (the enclosing
+    /// functions' parameters, variables and nested functions, innermost first, then
+    /// the file's declarations and the built-in functions and classes). The names
+    /// come from the syntax tree, so that a half-typed program completes too.
+    pub fn completions(&self, text: &str, offset: usize) -> Vec<Completion> {
+        let offset = offset.min(text.len());
+        // The partial name before the cursor.
+        let start = text[..offset]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let before = text[..start].trim_end_matches([' ', '\t']);
+        if let Some(dot) = before.strip_suffix('.') {
+            return self.members(dot.len());
+        }
+        let mut out = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut push = |out: &mut Vec<Completion>, label: String, kind, detail: String| {
+            if seen.insert(label.clone()) {
+                out.push(Completion {
+                    label,
+                    kind,
+                    detail,
+                });
+            }
+        };
+        // Any token there (whitespace too) tells the enclosing functions.
+        let token = u32::try_from(start)
+            .ok()
+            .map(TextSize::from)
+            .filter(|&at| at <= self.root.text_range().end())
+            .and_then(|at| self.root.token_at_offset(at).left_biased());
+        let scopes = token
+            .iter()
+            .flat_map(|t| t.parent_ancestors())
+            .filter(|n| n.kind() == SyntaxKind::FUNC_DEF);
+        for f in scopes.filter_map(ast::FuncDef::cast) {
+            for p in f
+                .param_list()
+                .into_iter()
+                .flat_map(|l| l.params().collect::<Vec<_>>())
+            {
+                if let (Some(n), Some(t)) = (p.name(), p.ty()) {
+                    push(
+                        &mut out,
+                        n.text().into(),
+                        CompletionKind::Variable,
+                        text_of(t.syntax()),
+                    );
+                }
+            }
+            if let Some(body) = f.body() {
+                for s in symbols_of(body.syntax().children()) {
+                    push(&mut out, s.name.clone(), s.kind.into(), s.detail.clone());
+                }
+            }
+        }
+        for s in symbols_of(self.root.children()) {
+            push(&mut out, s.name.clone(), s.kind.into(), s.detail.clone());
+        }
+        for (name, detail) in [
+            ("print", "def print(object) -> <None>"),
+            ("len", "def len(object) -> int"),
+            ("input", "def input() -> str"),
+        ] {
+            push(
+                &mut out,
+                name.into(),
+                CompletionKind::Function,
+                detail.into(),
+            );
+        }
+        for name in ["object", "int", "bool", "str"] {
+            push(
+                &mut out,
+                name.into(),
+                CompletionKind::Class,
+                format!("class {name}"),
+            );
+        }
+        out
+    }
+
+    /// The attributes and methods of the static class of the expression ending at
+    /// byte `end` (just before a `.`).
+    fn members(&self, end: usize) -> Vec<Completion> {
+        let Some(token) = self.token_at(end.saturating_sub(1)) else {
+            return Vec::new();
+        };
+        // The innermost typed expression ending at the token.
+        let ty = std::iter::once(SyntaxPtr::token(&token))
+            .chain(
+                token
+                    .parent_ancestors()
+                    .take_while(|n| usize::from(n.text_range().end()) <= end + 1)
+                    .map(|n| SyntaxPtr::node(&n)),
+            )
+            .find_map(|p| match self.typing.get(&p) {
+                Some(Inferred::Value(t)) => Some(t.clone()),
+                _ => None,
+            });
+        let Some(chocopy_ir::Type::Class(c)) = ty else {
+            return Vec::new();
+        };
+        let p = &self.program;
+        let layout = &p.classes[c].layout;
+        let mut out = Vec::new();
+        for &(k, i) in &layout.attrs {
+            let a = &p.classes[k].attrs[i as usize];
+            out.push(Completion {
+                label: a.name.clone(),
+                kind: CompletionKind::Attribute,
+                detail: format!("{}: {}", a.name, p.show(&a.ty)),
+            });
+        }
+        for m in &layout.methods {
+            let detail = match m.func {
+                Some(f) => {
+                    let func = &p.funcs[f];
+                    let params: Vec<String> =
+                        func.params.iter().map(|&v| p.show(&p.vars[v].ty)).collect();
+                    format!(
+                        "def {}({}) -> {}",
+                        m.name,
+                        params.join(", "),
+                        p.show(&func.ret)
+                    )
+                }
+                None => format!("def {}(object) -> <None>", m.name),
+            };
+            out.push(Completion {
+                label: m.name.clone(),
+                kind: CompletionKind::Method,
+                detail,
+            });
+        }
+        out
+    }
+
+    /// The semantic tokens of the file in order: each token's byte range and kind
+    /// (keywords, literals, comments, and identifiers by what they refer to).
+    pub fn semantic_tokens(&self) -> Vec<(Range<usize>, TokenKind)> {
+        let mut out = Vec::new();
+        for t in self
+            .root
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+        {
+            let r = t.text_range();
+            let range = usize::from(r.start())..usize::from(r.end());
+            let kind = match t.kind() {
+                k if k.is_keyword() => TokenKind::Keyword,
+                SyntaxKind::COMMENT => TokenKind::Comment,
+                SyntaxKind::STRING => TokenKind::String,
+                SyntaxKind::IDSTRING => match t.parent().map(|p| p.kind()) {
+                    Some(SyntaxKind::NAME_TYPE) => TokenKind::Class,
+                    _ => TokenKind::String,
+                },
+                SyntaxKind::INT_NUMBER => TokenKind::Number,
+                SyntaxKind::IDENT => match self.typing.def_at((r.start().into(), r.end().into())) {
+                    Some(Def::Var(v)) => {
+                        let var = &self.program.vars[v];
+                        match var.owner {
+                            Some(f) if self.program.funcs[f].params.contains(&v) => {
+                                TokenKind::Parameter
+                            }
+                            _ => TokenKind::Variable,
+                        }
+                    }
+                    Some(Def::Func(f)) if self.program.funcs[f].method_of.is_some() => {
+                        TokenKind::Method
+                    }
+                    Some(Def::Func(_)) => TokenKind::Function,
+                    Some(Def::Class(_)) => TokenKind::Class,
+                    Some(Def::Attr(_)) => TokenKind::Property,
+                    None => match t.text() {
+                        "int" | "bool" | "str" | "object" => TokenKind::Class,
+                        "print" | "len" | "input" => TokenKind::Function,
+                        _ => continue,
+                    },
+                },
+                _ => continue,
+            };
+            out.push((range, kind));
+        }
+        out
+    }
+
     /// The significant token at `offset`: the one containing it, or ending at it
     /// (the cursor just after a name), preferring an identifier.
     fn token_at(&self, offset: usize) -> Option<SyntaxToken> {
@@ -301,6 +489,8 @@ pub struct Symbol {
     pub range: Range<usize>,
     /// Byte range of its name.
     pub name_range: Range<usize>,
+    /// Its declaration in short (`x: int`, `def f(...)`, `class A(object)`).
+    pub detail: String,
     /// Declarations inside it.
     pub children: Vec<Symbol>,
 }
@@ -381,11 +571,89 @@ fn symbol(
 ) -> Symbol {
     let r = chocopy_syntax::significant_range(node);
     let n = name.text_range();
+    // The declaration's first line, without the colon of a definition.
+    let text = text_of(node);
+    let first = text.lines().next().unwrap_or_default();
+    let detail = match kind {
+        SymbolKind::Class | SymbolKind::Function | SymbolKind::Method => {
+            first.trim_end_matches(':').trim().to_string()
+        }
+        _ => first
+            .split('=')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    };
     Symbol {
         name: name.text().to_string(),
+        detail,
         kind,
         range: usize::from(r.start())..usize::from(r.end()),
         name_range: usize::from(n.start())..usize::from(n.end()),
         children,
     }
+}
+
+/// A completion item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The name to insert.
+    pub label: String,
+    /// What it is.
+    pub kind: CompletionKind,
+    /// Its declaration in short.
+    pub detail: String,
+}
+
+/// The kinds of completion items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionKind {
+    /// A variable or parameter.
+    Variable,
+    /// A function.
+    Function,
+    /// A class.
+    Class,
+    /// An attribute.
+    Attribute,
+    /// A method.
+    Method,
+}
+
+impl From<SymbolKind> for CompletionKind {
+    fn from(k: SymbolKind) -> CompletionKind {
+        match k {
+            SymbolKind::Class => CompletionKind::Class,
+            SymbolKind::Method => CompletionKind::Method,
+            SymbolKind::Function => CompletionKind::Function,
+            SymbolKind::Attribute => CompletionKind::Attribute,
+            SymbolKind::Variable => CompletionKind::Variable,
+        }
+    }
+}
+
+/// The kinds of semantic tokens, in the order of the server's legend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A keyword (`def`, `True`, `None`, ...).
+    Keyword = 0,
+    /// A string literal.
+    String,
+    /// An integer literal.
+    Number,
+    /// A comment.
+    Comment,
+    /// A variable.
+    Variable,
+    /// A parameter.
+    Parameter,
+    /// A function.
+    Function,
+    /// A method.
+    Method,
+    /// A class.
+    Class,
+    /// An attribute.
+    Property,
 }

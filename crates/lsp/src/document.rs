@@ -1,9 +1,12 @@
 //! An open document: its text, the client's version, a line index for position
 //! conversion, and the analysis of the current text.
 
-use crate::analysis::{Analysis, Symbol, SymbolKind};
+use crate::analysis::{Analysis, CompletionKind, Symbol, SymbolKind};
 use line_index::{LineCol, LineIndex, TextSize, WideEncoding, WideLineCol};
-use lsp_types::{DocumentSymbol, Position, Range, TextDocumentContentChangeEvent};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, DocumentSymbol, Position, Range, SemanticToken,
+    TextDocumentContentChangeEvent,
+};
 
 /// An open document.
 pub struct Document {
@@ -89,7 +92,7 @@ impl Document {
         fn convert(d: &Document, s: &Symbol) -> DocumentSymbol {
             DocumentSymbol {
                 name: s.name.clone(),
-                detail: None,
+                detail: Some(s.detail.clone()),
                 kind: match s.kind {
                     SymbolKind::Class => lsp_types::SymbolKind::CLASS,
                     SymbolKind::Method => lsp_types::SymbolKind::METHOD,
@@ -109,6 +112,56 @@ impl Document {
             .iter()
             .map(|s| convert(self, s))
             .collect()
+    }
+
+    /// The completion items at `pos`.
+    pub fn completions(&self, pos: Position) -> Vec<CompletionItem> {
+        self.analysis
+            .completions(&self.text, self.offset(pos))
+            .into_iter()
+            .map(|c| CompletionItem {
+                label: c.label,
+                kind: Some(match c.kind {
+                    CompletionKind::Variable => CompletionItemKind::VARIABLE,
+                    CompletionKind::Function => CompletionItemKind::FUNCTION,
+                    CompletionKind::Class => CompletionItemKind::CLASS,
+                    CompletionKind::Attribute => CompletionItemKind::FIELD,
+                    CompletionKind::Method => CompletionItemKind::METHOD,
+                }),
+                detail: Some(c.detail),
+                ..CompletionItem::default()
+            })
+            .collect()
+    }
+
+    /// The semantic tokens of the document, encoded as LSP wants them: per token,
+    /// line and start relative to the previous token (UTF-16), length, type (an
+    /// index into [`crate::TOKEN_TYPES`]) and no modifiers. Tokens spanning lines
+    /// (none in ChocoPy but comments, which end at the line's end) are skipped.
+    pub fn semantic_tokens(&self) -> Vec<SemanticToken> {
+        let mut out = Vec::new();
+        let (mut line, mut col) = (0, 0);
+        for (r, kind) in self.analysis.semantic_tokens() {
+            let (start, end) = (self.position(r.start), self.position(r.end));
+            if start.line != end.line {
+                continue;
+            }
+            let delta_line = start.line - line;
+            let delta_start = if delta_line == 0 {
+                start.character - col
+            } else {
+                start.character
+            };
+            out.push(SemanticToken {
+                delta_line,
+                delta_start,
+                length: end.character - start.character,
+                token_type: kind as u32,
+                token_modifiers_bitset: 0,
+            });
+            (line, col) = (start.line, start.character);
+        }
+        out
     }
 
     /// The byte offset of an LSP position (UTF-16 column), clamped to the text and

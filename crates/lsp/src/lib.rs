@@ -30,7 +30,13 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Rename, Request as _,
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Rename,
+    Request as _, SemanticTokensFullRequest,
+};
+use lsp_types::{
+    CompletionOptions, CompletionResponse, SemanticTokenType, SemanticTokens,
+    SemanticTokensFullOptions, SemanticTokensLegend, SemanticTokensOptions, SemanticTokensResult,
+    SemanticTokensServerCapabilities,
 };
 use lsp_types::{
     Diagnostic, DiagnosticSeverity, DocumentSymbolResponse, GotoDefinitionResponse, Hover,
@@ -53,6 +59,20 @@ pub fn serve_stdio() -> Result<(), Error> {
     Ok(())
 }
 
+/// The semantic token types, by index (`analysis::TokenKind` in order).
+pub const TOKEN_TYPES: [SemanticTokenType; 10] = [
+    SemanticTokenType::KEYWORD,
+    SemanticTokenType::STRING,
+    SemanticTokenType::NUMBER,
+    SemanticTokenType::COMMENT,
+    SemanticTokenType::VARIABLE,
+    SemanticTokenType::PARAMETER,
+    SemanticTokenType::FUNCTION,
+    SemanticTokenType::METHOD,
+    SemanticTokenType::CLASS,
+    SemanticTokenType::PROPERTY,
+];
+
 /// What the server can do, sent in the `initialize` response.
 pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
@@ -64,6 +84,20 @@ pub fn capabilities() -> ServerCapabilities {
         references_provider: Some(OneOf::Left(true)),
         rename_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".into()]),
+            ..CompletionOptions::default()
+        }),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: SemanticTokensLegend {
+                    token_types: TOKEN_TYPES.to_vec(),
+                    token_modifiers: Vec::new(),
+                },
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                ..SemanticTokensOptions::default()
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }
@@ -189,6 +223,30 @@ impl Server {
                         .docs
                         .get(&params.text_document.uri)
                         .map(|d| DocumentSymbolResponse::Nested(d.symbols()));
+                    Response::new_ok(id, result)
+                }
+                Err(e) => invalid_params(id, e),
+            },
+            Completion::METHOD => match cast::<Completion>(req) {
+                Ok((id, params)) => {
+                    let pos = params.text_document_position;
+                    let items = self
+                        .docs
+                        .get(&pos.text_document.uri)
+                        .map(|d| d.completions(pos.position))
+                        .unwrap_or_default();
+                    Response::new_ok(id, CompletionResponse::Array(items))
+                }
+                Err(e) => invalid_params(id, e),
+            },
+            SemanticTokensFullRequest::METHOD => match cast::<SemanticTokensFullRequest>(req) {
+                Ok((id, params)) => {
+                    let result = self.docs.get(&params.text_document.uri).map(|d| {
+                        SemanticTokensResult::Tokens(SemanticTokens {
+                            result_id: None,
+                            data: d.semantic_tokens(),
+                        })
+                    });
                     Response::new_ok(id, result)
                 }
                 Err(e) => invalid_params(id, e),

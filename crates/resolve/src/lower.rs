@@ -1386,10 +1386,15 @@ impl Lowerer {
                 Expr::new(ExprKind::List(items), ty, span)
             }
             ast::Expr::Member(m) => {
-                let (Some(obj), Some(name)) = (m.object(), m.name()) else {
+                let Some(obj) = m.object() else {
                     return Self::error_expr(span);
                 };
+                // The object is analysed even when the member's name is missing (a
+                // syntax error): an editor completing `x.` needs the type of `x`.
                 let obj = self.expr(&obj);
+                let Some(name) = m.name() else {
+                    return Self::error_expr(span);
+                };
                 let name_span = token_span(&name);
                 let name = name.text().to_string();
                 match self.attr_type(&obj, &name, span) {
