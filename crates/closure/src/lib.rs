@@ -27,4 +27,4 @@ pub mod simplify;
 pub mod strategy;
 
 pub use auto::InlineConfig;
-pub use strategy::{lower, run, Stages, Strategy};
+pub use strategy::{lower, run, run_with, Stages, Strategy};

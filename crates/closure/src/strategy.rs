@@ -114,6 +114,24 @@ pub fn run(
     strategy: Strategy,
     cfg: &auto::InlineConfig,
 ) -> Result<Stages, PipelineError> {
+    run_with(p, strategy, cfg, true)
+}
+
+/// [`run`], with the IR verifier before and after every pass only if `verify` (tools
+/// that need the stages quickly, like the language server's hover, leave it off).
+pub fn run_with(
+    p: &Program,
+    strategy: Strategy,
+    cfg: &auto::InlineConfig,
+    verify: bool,
+) -> Result<Stages, PipelineError> {
+    let check = |p: &Program, shape, pass| {
+        if verify {
+            check(p, shape, pass)
+        } else {
+            Ok(())
+        }
+    };
     check(p, Shape::Nested, "lowering")?;
     let mut inlined = p.clone();
     let (inline_report, verdicts) = inline_stage(&mut inlined, strategy, cfg);

@@ -13,13 +13,15 @@ use chocopy_closure::{InlineConfig, Strategy};
 use chocopy_ir::Program;
 use chocopy_resolve::lower::{Def, Inferred, Typing};
 use chocopy_syntax::ast::{self, AstNode};
-use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxPtr, SyntaxToken, TextSize};
+use chocopy_syntax::{GreenNode, SyntaxKind, SyntaxNode, SyntaxPtr, SyntaxToken, TextSize};
 use std::cell::OnceCell;
 use std::ops::Range;
 
 /// The analysis of one text.
 pub struct Analysis {
-    root: SyntaxNode,
+    /// The syntax tree (its green part, which can move between threads: dropping an
+    /// old analysis happens off the main loop).
+    green: GreenNode,
     diagnostics: Vec<(Range<usize>, String)>,
     typing: Typing,
     program: Program,
@@ -33,7 +35,7 @@ impl Analysis {
     /// Parses and type-checks `text`.
     pub fn new(text: &str) -> Analysis {
         let parse = chocopy_syntax::parse(text);
-        let root = parse.syntax_node();
+        let green = parse.green().clone();
         let (program, semantic, typing) = chocopy_resolve::lower_typed(&parse.tree());
         let diagnostics = if parse.errors().is_empty() {
             semantic.into_iter().map(|e| (e.range, e.message)).collect()
@@ -45,12 +47,17 @@ impl Analysis {
                 .collect()
         };
         Analysis {
-            root,
+            green,
             diagnostics,
             typing,
             program,
             closure: OnceCell::new(),
         }
+    }
+
+    /// The root of the syntax tree.
+    fn root(&self) -> SyntaxNode {
+        SyntaxNode::new_root(self.green.clone())
     }
 
     /// Byte ranges and messages of the errors: the syntax errors, or when there are
@@ -82,6 +89,16 @@ impl Analysis {
     /// The closure decision about `def` in words (markdown), if it is a nested
     /// function or a captured variable of an error-free program.
     fn closure_fate(&self, def: Def) -> Option<String> {
+        // Only nested functions and functions' variables can be in the facts: do
+        // not run the passes for anything else.
+        let candidate = match def {
+            Def::Func(f) => self.program.funcs[f].parent.is_some(),
+            Def::Var(v) => self.program.vars[v].owner.is_some(),
+            _ => false,
+        };
+        if !candidate {
+            return None;
+        }
         let facts = self
             .closure
             .get_or_init(|| {
@@ -89,7 +106,8 @@ impl Analysis {
                     return None;
                 }
                 let cfg = InlineConfig::default();
-                let stages = chocopy_closure::run(&self.program, Strategy::Auto, &cfg).ok()?;
+                let stages =
+                    chocopy_closure::run_with(&self.program, Strategy::Auto, &cfg, false).ok()?;
                 Some(closure_facts(&self.program, &stages, Strategy::Auto, &cfg))
             })
             .as_ref()?;
@@ -212,7 +230,7 @@ impl Analysis {
     /// methods, functions with their parameters, variables and nested functions,
     /// global variables.
     pub fn symbols(&self) -> Vec<Symbol> {
-        symbols_of(self.root.children())
+        symbols_of(self.root().children())
     }
 
     /// What may be written at `offset`: after `obj.`, the attributes and methods of
@@ -245,8 +263,8 @@ impl Analysis {
         let token = u32::try_from(start)
             .ok()
             .map(TextSize::from)
-            .filter(|&at| at <= self.root.text_range().end())
-            .and_then(|at| self.root.token_at_offset(at).left_biased());
+            .filter(|&at| at <= self.root().text_range().end())
+            .and_then(|at| self.root().token_at_offset(at).left_biased());
         let scopes = token
             .iter()
             .flat_map(|t| t.parent_ancestors())
@@ -272,7 +290,7 @@ impl Analysis {
                 }
             }
         }
-        for s in symbols_of(self.root.children()) {
+        for s in symbols_of(self.root().children()) {
             push(&mut out, s.name.clone(), s.kind.into(), s.detail.clone());
         }
         for (name, detail) in [
@@ -359,7 +377,7 @@ impl Analysis {
     pub fn semantic_tokens(&self) -> Vec<(Range<usize>, TokenKind)> {
         let mut out = Vec::new();
         for t in self
-            .root
+            .root()
             .descendants_with_tokens()
             .filter_map(|e| e.into_token())
         {
@@ -407,11 +425,11 @@ impl Analysis {
     /// (the cursor just after a name), preferring an identifier.
     fn token_at(&self, offset: usize) -> Option<SyntaxToken> {
         let at = TextSize::from(u32::try_from(offset).ok()?);
-        if at > self.root.text_range().end() {
+        if at > self.root().text_range().end() {
             return None;
         }
         let significant = |t: &SyntaxToken| !t.kind().is_trivia() && !t.text().trim().is_empty();
-        let tokens: Vec<SyntaxToken> = self.root.token_at_offset(at).collect();
+        let tokens: Vec<SyntaxToken> = self.root().token_at_offset(at).collect();
         tokens
             .iter()
             .find(|t| t.kind() == SyntaxKind::IDENT)

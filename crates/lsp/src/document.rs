@@ -47,7 +47,9 @@ impl Document {
             self.index = LineIndex::new(&self.text);
         }
         self.version = version;
-        self.analysis = Analysis::new(&self.text);
+        let old = std::mem::replace(&mut self.analysis, Analysis::new(&self.text));
+        // Freeing a large tree and IR takes milliseconds: not on the main loop.
+        std::thread::spawn(move || drop(old));
     }
 
     /// The diagnostics of the current text: ranges and messages.
