@@ -242,6 +242,11 @@ print(f(x.get(2)[0]))
     );
     assert_eq!(s.hover(URI, 6, 19).unwrap().0, "b: str");
     assert_eq!(s.hover(URI, 8, 0).unwrap().0, "x: A");
+    // An attribute after a dot.
+    assert_eq!(
+        s.hover(URI, 3, 21).unwrap(),
+        ("v: int".into(), [3, 21, 3, 22])
+    );
     assert_eq!(s.hover(URI, 9, 6).unwrap().0, "def f(int) -> bool");
     assert_eq!(s.hover(URI, 9, 10).unwrap().0, "def get(A, int) -> [int]");
     // An operator: the type of its whole expression, with its range.

@@ -146,6 +146,12 @@ impl Analysis {
             if let Some(decl) = self.declaration(&token) {
                 return Some((code(&decl), range(token.text_range())));
             }
+            // An attribute after a dot: `v: int`.
+            let r = token.text_range();
+            if let Some(Def::Attr(a)) = self.typing.def_at((r.start().into(), r.end().into())) {
+                let ty = self.program.show(&self.program.attr_def(a).ty);
+                return Some((code(&format!("{}: {ty}", token.text())), range(r)));
+            }
         }
         // The innermost typed node around it: a method of `x.m(...)` is typed as the
         // member expression; an operator as its whole expression.
