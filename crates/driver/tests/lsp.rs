@@ -650,5 +650,38 @@ fn semantic_tokens_classify_names_by_what_they_refer_to() {
          v:property def:keyword f:function k:parameter int:class str:class return:keyword \
          \"s\":string print:function A:class m:method 2:number"
     );
+    // Functions nested two deep with `nonlocal`: `c` is `outer`'s variable, `k` its
+    // parameter, wherever they are used.
+    s.change(URI, 2, (0, 0), (30, 0), NESTED);
+    let r = s.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let data: Vec<u64> = r["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let lines: Vec<&str> = NESTED.lines().collect();
+    let (mut line, mut col) = (0, 0);
+    let mut tokens = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            col = t[1];
+        } else {
+            col += t[1];
+        }
+        if (9..=13).contains(&line) {
+            let word = &lines[line as usize][col as usize..(col + t[2]) as usize];
+            tokens.push(format!("{word}:{}", legend[t[3] as usize]));
+        }
+    }
+    assert_eq!(
+        tokens.join(" "),
+        "def:keyword inner:function int:class nonlocal:keyword c:variable c:variable \
+         c:variable k:parameter return:keyword c:variable return:keyword inner:function"
+    );
     s.stop();
 }
