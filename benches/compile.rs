@@ -25,6 +25,8 @@ fn source(lines: usize) -> Source {
 }
 
 fn build(c: &mut Criterion) {
+    // As the `chocopy` binary.
+    chocopy_driver::no_transparent_huge_pages();
     let mut g = c.benchmark_group("build");
     g.sample_size(10);
     for lines in [10_000, 100_000] {

@@ -81,6 +81,8 @@ fn program(units: usize) -> String {
 }
 
 fn frontend(c: &mut Criterion) {
+    // As the `chocopy` binary.
+    chocopy_driver::no_transparent_huge_pages();
     let text = program(100_000 / UNIT.lines().count() + 1);
     let lines = text.lines().count();
     assert!(lines >= 100_000, "{lines} lines");

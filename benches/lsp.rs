@@ -25,6 +25,8 @@ fn find(text: &str, needle: &str, offset: u32) -> Position {
 }
 
 fn latency(c: &mut Criterion) {
+    // As the `chocopy` binary.
+    chocopy_driver::no_transparent_huge_pages();
     let text = chocopy_gen::scale::program(10_000);
     let lines = text.lines().count();
     assert!(lines >= 10_000);

@@ -120,14 +120,7 @@ fn fail(rendered: &str) -> ExitCode {
 use chocopy_driver::COMPILER_STACK;
 
 fn main() -> ExitCode {
-    // mimalloc asks for transparent huge pages for its arenas: each first touch of
-    // one then zeroes 2 MiB, which a short compile-and-run never uses (measured on
-    // the pa3 `prime` benchmark: 70 ms of CPU with them, 56 ms without).
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
+    chocopy_driver::no_transparent_huge_pages();
     let cli = Cli::parse();
     // Every pass walks expression trees recursively, and a chain of operators flat
     // in the source is as deep as it is long (up to `MAX_TREE_DEPTH` levels): give
