@@ -101,23 +101,23 @@ fn live_data_past_the_memory_limit_is_out_of_memory() {
     assert_eq!(stdout(&o), "Out of memory\n");
 }
 
-#[test]
-fn run_reads_standard_input() {
+/// `chocopy run` of input file `name` with `stdin` as its standard input.
+fn run_with_input(name: &str, stdin: &[u8]) -> std::process::Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_chocopy"))
-        .args(["run", &input("echo_input.py")])
+        .args(["run", &input(name)])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"hello\nworld\n\nlast")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn run_reads_standard_input() {
+    let o = run_with_input("echo_input.py", b"hello\nworld\n\nlast");
     // The blank line is "\n" (length 1), so the loop goes on; the last line has no
     // newline; then input() returns "".
     assert_eq!(String::from_utf8_lossy(&o.stdout), "h\nw\n\n\nl\n4\n");
@@ -126,16 +126,7 @@ fn run_reads_standard_input() {
 
 #[test]
 fn one_character_lines_of_input_equal_one_character_literals() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chocopy"))
-        .args(["run", &input("one_char_input.py")])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"z\n\ny").unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_with_input("one_char_input.py", b"z\n\ny");
     // "z\n" is two characters; "\n" and the last line "y" are one.
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),

@@ -608,17 +608,9 @@ fn completion_offers_members_after_a_dot_and_names_in_scope_elsewhere() {
     s.stop();
 }
 
-#[test]
-fn semantic_tokens_classify_names_by_what_they_refer_to() {
-    let (mut s, caps) = Session::start();
-    let legend: Vec<String> = caps["semanticTokensProvider"]["legend"]["tokenTypes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t.as_str().unwrap().to_string())
-        .collect();
-    let text = "# sum\nclass A(object):\n    v: int = 1\n    def m(self: A) -> int:\n        return self.v\ndef f(k: int) -> str:\n    return \"s\"\nprint(A().m() + 2)\n";
-    s.open(URI, text);
+/// The semantic tokens of the open document `text`, decoded: per token, its line,
+/// its text and its type's name from the legend.
+fn semantic_tokens(s: &mut Session, text: &str, legend: &[String]) -> Vec<(u64, String)> {
     let r = s.request(
         "textDocument/semanticTokens/full",
         json!({ "textDocument": { "uri": URI } }),
@@ -629,7 +621,6 @@ fn semantic_tokens_classify_names_by_what_they_refer_to() {
         .iter()
         .map(|v| v.as_u64().unwrap())
         .collect();
-    // Decode: absolute line and column, the token's text and its type's name.
     let lines: Vec<&str> = text.lines().collect();
     let (mut line, mut col) = (0, 0);
     let mut tokens = Vec::new();
@@ -641,10 +632,28 @@ fn semantic_tokens_classify_names_by_what_they_refer_to() {
             col += t[1];
         }
         let word = &lines[line as usize][col as usize..(col + t[2]) as usize];
-        tokens.push(format!("{word}:{}", legend[t[3] as usize]));
+        tokens.push((line, format!("{word}:{}", legend[t[3] as usize])));
     }
+    tokens
+}
+
+fn joined(tokens: impl Iterator<Item = (u64, String)>) -> String {
+    tokens.map(|(_, t)| t).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn semantic_tokens_classify_names_by_what_they_refer_to() {
+    let (mut s, caps) = Session::start();
+    let legend: Vec<String> = caps["semanticTokensProvider"]["legend"]["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    let text = "# sum\nclass A(object):\n    v: int = 1\n    def m(self: A) -> int:\n        return self.v\ndef f(k: int) -> str:\n    return \"s\"\nprint(A().m() + 2)\n";
+    s.open(URI, text);
     assert_eq!(
-        tokens.join(" "),
+        joined(semantic_tokens(&mut s, text, &legend).into_iter()),
         "# sum:comment class:keyword A:class object:class v:property int:class 1:number \
          def:keyword m:method self:parameter A:class int:class return:keyword self:parameter \
          v:property def:keyword f:function k:parameter int:class str:class return:keyword \
@@ -653,33 +662,9 @@ fn semantic_tokens_classify_names_by_what_they_refer_to() {
     // Functions nested two deep with `nonlocal`: `c` is `outer`'s variable, `k` its
     // parameter, wherever they are used.
     s.change(URI, 2, (0, 0), (30, 0), NESTED);
-    let r = s.request(
-        "textDocument/semanticTokens/full",
-        json!({ "textDocument": { "uri": URI } }),
-    );
-    let data: Vec<u64> = r["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
-    let lines: Vec<&str> = NESTED.lines().collect();
-    let (mut line, mut col) = (0, 0);
-    let mut tokens = Vec::new();
-    for t in data.chunks(5) {
-        if t[0] > 0 {
-            line += t[0];
-            col = t[1];
-        } else {
-            col += t[1];
-        }
-        if (9..=13).contains(&line) {
-            let word = &lines[line as usize][col as usize..(col + t[2]) as usize];
-            tokens.push(format!("{word}:{}", legend[t[3] as usize]));
-        }
-    }
+    let tokens = semantic_tokens(&mut s, NESTED, &legend);
     assert_eq!(
-        tokens.join(" "),
+        joined(tokens.into_iter().filter(|(l, _)| (9..=13).contains(l))),
         "def:keyword inner:function int:class nonlocal:keyword c:variable c:variable \
          c:variable k:parameter return:keyword c:variable return:keyword inner:function"
     );
