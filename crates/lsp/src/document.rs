@@ -178,7 +178,7 @@ impl Document {
         };
         let line_start = usize::from(line_start).min(self.text.len());
         let rest = &self.text[line_start..];
-        let line_end = line_start + rest.find('\n').unwrap_or(rest.len());
+        let line_end = line_start + rest.find(['\r', '\n']).unwrap_or(rest.len());
         let wide = WideLineCol {
             line: pos.line,
             col: pos.character,
@@ -232,6 +232,14 @@ mod tests {
         // Past the end of a line: its end; past the last line: the end of the text.
         assert_eq!(d.offset(Position::new(1, 40)), 12);
         assert_eq!(d.offset(Position::new(9, 0)), d.text.len());
+    }
+
+    #[test]
+    fn a_column_past_the_end_of_a_crlf_line_stops_before_the_line_break() {
+        let d = Document::new("ab\r\ncd\r\n".into(), 0);
+        assert_eq!(d.offset(Position::new(0, 9)), 2);
+        assert_eq!(d.offset(Position::new(1, 1)), 5);
+        assert_eq!(d.position(5), Position::new(1, 1));
     }
 
     #[test]
