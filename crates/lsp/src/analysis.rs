@@ -245,11 +245,17 @@ impl Analysis {
     /// the file's declarations and the built-in functions and classes). The names
     /// come from the syntax tree, so that a half-typed program completes too.
     pub fn completions(&self, text: &str, offset: usize) -> Vec<Completion> {
-        let offset = offset.min(text.len());
+        // Any offset: clamped to the text and to a character boundary.
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         // The partial name before the cursor.
         let start = text[..offset]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let before = text[..start].trim_end_matches([' ', '\t']);
         if let Some(dot) = before.strip_suffix('.') {
             return self.members(dot.len());
@@ -680,4 +686,26 @@ pub enum TokenKind {
     Class,
     /// An attribute.
     Property,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `lsp` fuzz target: an offset inside a multi-byte character.
+    #[test]
+    fn requests_at_any_byte_offset_do_not_panic() {
+        let text = "\u{FFFD}x: int = 0\n# \u{e9}\ny: int = 0\ny.\n";
+        let a = Analysis::new(text);
+        for at in 0..=text.len() + 2 {
+            let _ = a.hover(at);
+            let _ = a.definition(at);
+            let _ = a.references(at, true);
+            let _ = a.rename(at, "y");
+            let _ = a.completions(text, at);
+        }
+        // Inside the `é` of the comment: the names declared in the file.
+        let inside = text.find('\u{e9}').unwrap() + 1;
+        assert!(a.completions(text, inside).iter().any(|c| c.label == "y"));
+    }
 }
