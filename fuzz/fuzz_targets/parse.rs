@@ -7,7 +7,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let parse = chocopy_syntax::parse(&text);
-    assert_eq!(parse.syntax_node().to_string(), text, "the tree is lossless");
+    assert_eq!(
+        parse.syntax_node().to_string(),
+        text,
+        "the tree is lossless"
+    );
     for e in parse.errors() {
         assert!(e.range.start <= e.range.end && e.range.end <= text.len());
     }

@@ -26,8 +26,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut results = Vec::new();
     for s in Strategy::ALL {
-        let compiled = chocopy_driver::compile(&src, &Options::with_strategy(s))
-            .unwrap_or_else(|f| panic!("{} does not compile:\n{}\n{}", s.name(), f.rendered, src.text));
+        let compiled =
+            chocopy_driver::compile(&src, &Options::with_strategy(s)).unwrap_or_else(|f| {
+                panic!(
+                    "{} does not compile:\n{}\n{}",
+                    s.name(),
+                    f.rendered,
+                    src.text
+                )
+            });
         let r = match runner::run_captured(&compiled.wasm, b"", &cfg) {
             Ok((out, outcome)) => Some((out, outcome.exit_code)),
             Err(RunError::OutOfFuel(_)) => None,
@@ -38,7 +45,8 @@ fuzz_target!(|data: &[u8]| {
     let finished: Vec<_> = results.iter().filter(|(_, r)| r.is_some()).collect();
     for w in finished.windows(2) {
         assert_eq!(
-            w[0].1, w[1].1,
+            w[0].1,
+            w[1].1,
             "{} and {} disagree on\n{}",
             w[0].0.name(),
             w[1].0.name(),
