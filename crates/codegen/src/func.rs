@@ -125,7 +125,8 @@ fn start(m: &mut Ctx) -> Body {
     // The 256 one-character strings.
     let (s, strs) = (g.m.t.str, g.m.t.strs);
     let i = g.f.local("i", ValType::I32);
-    g.f.extend([
+    if !g.m.imports_runtime {
+        g.f.extend([
         I::I32Const(256),
         I::ArrayNewDefault(strs),
         I::GlobalSet(G::Chars as u32),
@@ -146,7 +147,8 @@ fn start(m: &mut Ctx) -> Body {
         I::I32LtU,
         I::BrIf(0),
         I::End,
-    ]);
+        ]);
+    }
     // A one-character literal is the table's string (one-character strings are
     // interned: see `Ctx::literals`).
     for &(global, offset, len) in &g.m.literal_at.clone() {
@@ -170,6 +172,9 @@ fn start(m: &mut Ctx) -> Body {
         g.f.push(I::GlobalSet(global));
     }
     for d in &p.globals {
+        if g.m.before.var(d.var) {
+            continue;
+        }
         if let Const::Str(_) = d.init {
             let ty = p.vars[d.var].ty.clone();
             g.constant_as(&d.init, &ty);
@@ -880,7 +885,8 @@ impl Gen<'_, '_> {
                 for (a, &param) in args.iter().zip(&callee.params) {
                     self.expr_as(a, &p.vars[param].ty);
                 }
-                self.push(I::Call(self.m.funcs[g].0));
+                let call = self.m.call_user(*g);
+                self.f.extend(call);
                 callee.ret != Type::None
             }
             ExprKind::MethodCall(obj, slot, args) => self.method_call(obj, *slot, args, e.span),
@@ -1044,8 +1050,13 @@ impl Gen<'_, '_> {
                 let t = self.temp(&e.ty);
                 self.push(I::LocalTee(t.0));
                 let init = p.vtable(*c).first().and_then(|x| x.func);
-                let index = init.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m].0);
-                self.push(I::Call(index));
+                match init {
+                    Some(f) => {
+                        let call = self.m.call_user(f);
+                        self.f.extend(call);
+                    }
+                    None => self.push(I::Call(Rt::ObjectInit as u32)),
+                }
                 self.push(I::LocalGet(t.0));
                 self.release(t);
             }
@@ -1210,7 +1221,7 @@ impl Gen<'_, '_> {
             return false;
         };
         let target = entry.func;
-        let overridden = layout.overridden[slot.0 as usize];
+        let overridden = layout.overridden[slot.0 as usize] || self.m.open_world;
         let t = self.object(obj, span);
         self.push(I::LocalGet(t.0));
         let (params, ret): (Vec<Type>, Type) = match target {
@@ -1229,6 +1240,7 @@ impl Gen<'_, '_> {
         if overridden {
             let (st, vt) = (self.m.t.class(c), self.m.t.vtable(c));
             let ft = self.m.slot_types[c.index()][slot.0 as usize];
+            self.m.t.use_type(ft);
             self.f.extend([
                 I::LocalGet(t.0),
                 I::StructGet {
@@ -1242,8 +1254,13 @@ impl Gen<'_, '_> {
                 I::CallRef(ft),
             ]);
         } else {
-            let index = target.map_or(Rt::ObjectInit as u32, |m| self.m.funcs[&m].0);
-            self.push(I::Call(index));
+            match target {
+                Some(f) => {
+                    let call = self.m.call_user(f);
+                    self.f.extend(call);
+                }
+                None => self.push(I::Call(Rt::ObjectInit as u32)),
+            }
         }
         self.release(t);
         ret != Type::None

@@ -41,7 +41,10 @@ struct ReadmeDoctests;
 mod fb;
 mod func;
 mod runtime;
+pub mod session;
 pub mod types;
+
+pub use session::{Before, Session, Update, SESSION_MODULE};
 
 use chocopy_ir::{ClassId, Const, FuncId, Program, Span, Type, VarId};
 use fb::Body;
@@ -332,12 +335,14 @@ pub(crate) struct Layout {
 
 /// Static data being laid out in linear memory.
 struct Data {
+    /// Address of the first byte.
+    start: u32,
     bytes: Vec<u8>,
 }
 
 impl Data {
     fn addr(&self) -> u32 {
-        DATA_START + self.bytes.len() as u32
+        self.start + self.bytes.len() as u32
     }
 
     fn align(&mut self, a: usize) {
@@ -371,7 +376,14 @@ pub(crate) enum Helper {
 /// Everything function code generation needs to know about the module.
 pub(crate) struct Ctx<'a> {
     pub p: &'a Program,
-    pub t: Types,
+    pub t: Types<'a>,
+    /// Earlier entries' functions the code calls (REPL sessions): the imported
+    /// global holding each one's function reference, and its type.
+    pub ext_funcs: HashMap<FuncId, (u32, u32)>,
+    /// In a REPL session: method calls always dispatch (a later entry may override).
+    pub open_world: bool,
+    /// In a REPL session: the earlier entries' ids (nothing for a whole program).
+    pub before: Before,
     pub layout: Layout,
     /// Wasm function index and type index of each user function and method.
     pub funcs: HashMap<FuncId, (u32, u32)>,
@@ -408,6 +420,9 @@ pub(crate) struct Ctx<'a> {
     pub helpers: Vec<(Helper, u32)>,
     helper_index: HashMap<Helper, u32>,
     first_helper: u32,
+    /// A REPL entry after the base module: the runtime's globals and the memory are
+    /// imported (the character table is filled already).
+    pub imports_runtime: bool,
 }
 
 impl Ctx<'_> {
@@ -451,6 +466,23 @@ impl Ctx<'_> {
     pub fn val(&mut self, t: &Type) -> ValType {
         self.t.val(t)
     }
+
+    /// The instructions calling user function or method `f` (its arguments pushed):
+    /// `call`, or for an earlier REPL entry's function, `call_ref` of its imported
+    /// reference.
+    pub fn call_user(&mut self, f: FuncId) -> Vec<I<'static>> {
+        if let Some(&(g, ty)) = self.ext_funcs.get(&f) {
+            self.t.use_type(ty);
+            return vec![I::GlobalGet(g), I::CallRef(ty)];
+        }
+        match self.funcs.get(&f) {
+            Some(&(index, _)) => vec![I::Call(index)],
+            None => {
+                self.invalid(format!("call of function {} that is not compiled", self.p.funcs[f].name));
+                vec![I::Unreachable]
+            }
+        }
+    }
 }
 
 /// The classes from `c` up to the root, `c` first.
@@ -469,15 +501,93 @@ fn ancestry(p: &Program, c: ClassId) -> Vec<ClassId> {
 /// Errors: [`CodegenError::NotFlat`] if nested functions remain;
 /// [`CodegenError::InvalidIr`] for a construct no pass produces.
 pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
+    compile_module(p, opts, None).map(|(bytes, _)| bytes)
+}
+
+/// A compiled REPL entry ([`compile_entry`]).
+#[derive(Debug, Clone)]
+pub struct EntryModule {
+    /// The module.
+    pub bytes: Vec<u8>,
+    /// Bytes of shared memory the session needs once it is instantiated (the host
+    /// grows the memory to this size first).
+    pub memory_end: u64,
+    /// What to add to the session once the module is instantiated.
+    pub update: Update,
+    /// The export names of the new globals, by variable (`global{id}`).
+    pub globals: Vec<(VarId, String)>,
+}
+
+/// Compiles one entry of a REPL session to its own module ([`session`]): flat IR
+/// whose ids below `before` are the earlier entries' declarations (imported from
+/// [`SESSION_MODULE`], never compiled again). The session's first entry is its base
+/// module (the empty program), which defines the shared memory and runtime state.
+///
+/// Errors: as [`compile`].
+pub fn compile_entry(
+    p: &Program,
+    session: &Session,
+    before: &Before,
+    opts: &Options,
+) -> Result<EntryModule, CodegenError> {
+    // Once with every earlier group, then with those the code used.
+    let all: Vec<usize> = (0..session.group_count()).collect();
+    let (bytes, info) = compile_module(p, opts, Some((session, before, &all)))?;
+    let info = info.expect("a REPL entry");
+    let needed = session.closure(&info.used);
+    if needed == all {
+        return Ok(EntryModule { bytes, ..info.entry });
+    }
+    let (bytes, again) = compile_module(p, opts, Some((session, before, &needed)))?;
+    let again = again.expect("a REPL entry");
+    if again.missing {
+        return Err(CodegenError::InvalidIr {
+            function: "<session>".into(),
+            message: "a type of an earlier entry was needed but not declared".into(),
+        });
+    }
+    Ok(EntryModule { bytes, ..again.entry })
+}
+
+/// What [`compile_module`] found in a REPL entry.
+struct EntryInfo {
+    entry: EntryModule,
+    used: std::collections::BTreeSet<usize>,
+    missing: bool,
+}
+
+/// The module of `p`: a whole program, or with `repl`, an entry of a session
+/// compiled with the given earlier groups.
+fn compile_module(
+    p: &Program,
+    opts: &Options,
+    repl: Option<(&Session, &Before, &[usize])>,
+) -> Result<(Vec<u8>, Option<EntryInfo>), CodegenError> {
     if !p.is_flat() {
         return Err(CodegenError::NotFlat);
     }
-    let mut t = Types::new(p);
+    let whole = Before::default();
+    let before = repl.map_or(&whole, |(_, b, _)| b);
+    let is_new_class = |c: ClassId| !before.class(c);
+    let is_new_func = |f: FuncId| !before.func(f);
+    let base = repl.is_some_and(|(s, _, _)| s.entries() == 0);
+    let ext = match repl {
+        Some(_) => session::externals(p, before),
+        None => session::Externals::default(),
+    };
+    let mut t = match repl {
+        Some((s, b, include)) => Types::new_repl(p, s, include, b),
+        None => Types::new(p),
+    };
 
-    // Method slots: the class introducing each slot, and the slot's function type.
+    // Method slots: the class introducing each slot, and the slot's function type
+    // (in a session, for the new classes and the earlier ones the code calls).
     let mut slot_roots: Vec<Vec<Option<ClassId>>> = vec![Vec::new(); p.classes.len()];
     let mut slot_types: Vec<Vec<u32>> = vec![Vec::new(); p.classes.len()];
     for (c, class) in p.classes.iter() {
+        if !is_new_class(c) && !ext.receivers.contains(&c) {
+            continue;
+        }
         let chain = ancestry(p, c);
         for (slot, entry) in class.layout.methods.iter().enumerate() {
             let root = if slot == 0 {
@@ -517,22 +627,47 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
             slot_types[c.index()].push(t.group_func(pv, rv));
         }
     }
-    t.define_classes(p, &slot_types);
+    t.define_classes(p, &slot_types, before);
 
-    // Function indices: imports, runtime, user functions and methods, _start,
-    // helpers.
-    let first_user = N_IMPORTS + RUNTIME.len() as u32;
-    let roots = p.roots();
-    let mut funcs = HashMap::default();
-    for (i, &f) in roots.iter().enumerate() {
+    // The type of each user function and method: in a session every function type
+    // is in a group, so that a function reference has the same type in the module
+    // that imports it.
+    let func_type = |t: &mut Types, f: FuncId| -> u32 {
         let func = &p.funcs[f];
-        let ty = match func.method_of {
+        match func.method_of {
             Some(c) => {
                 let slot = p.classes[c]
                     .layout
                     .method_slot(&func.name)
                     .map_or(0, |s| s.0 as usize);
-                slot_types[c.index()][slot]
+                match slot_types[c.index()].get(slot) {
+                    Some(&ty) => ty,
+                    None => {
+                        // An earlier class's method (REPL sessions): its slot type.
+                        let chain = ancestry(p, c);
+                        let root = if slot == 0 {
+                            None
+                        } else {
+                            chain
+                                .iter()
+                                .rev()
+                                .copied()
+                                .find(|&k| p.classes[k].layout.methods.len() > slot)
+                        };
+                        let self_ty = match root {
+                            Some(r) => nullable(t.class(r)),
+                            None => nullable(t.object),
+                        };
+                        let mut pv = vec![self_ty];
+                        pv.extend(func.params[1..].iter().map(|&v| t.val(&p.vars[v].ty)));
+                        let rv = if func.ret == Type::None {
+                            vec![]
+                        } else {
+                            vec![t.val(&func.ret)]
+                        };
+                        t.group_func(pv, rv)
+                    }
+                }
             }
             None => {
                 let params: Vec<ValType> =
@@ -542,29 +677,72 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
                 } else {
                     vec![t.val(&func.ret)]
                 };
-                t.func(params, rv)
+                if repl.is_some() {
+                    t.group_func(params, rv)
+                } else {
+                    t.func(params, rv)
+                }
             }
-        };
+        }
+    };
+
+    // Function indices: imports, runtime, user functions and methods, _start,
+    // helpers.
+    let first_user = N_IMPORTS + RUNTIME.len() as u32;
+    let roots: Vec<FuncId> = p.roots().into_iter().filter(|&f| is_new_func(f)).collect();
+    let mut funcs = HashMap::default();
+    for (i, &f) in roots.iter().enumerate() {
+        let ty = func_type(&mut t, f);
         funcs.insert(f, (first_user + i as u32, ty));
     }
     let start_index = first_user + roots.len() as u32;
 
-    // Globals: the runtime's, the dispatch tables, user globals, string literals.
+    // Globals: the runtime's, (in a session: the imports), the dispatch tables, user
+    // globals, string literals, (in a session: the exported function references).
     let mut next_global = G::Count as u32;
-    let mut vtables = vec![0; p.classes.len()];
-    for (c, _) in p.classes.iter() {
-        vtables[c.index()] = next_global;
+    let mut vtables = vec![u32::MAX; p.classes.len()];
+    let mut globals = HashMap::default();
+    let mut ext_funcs = HashMap::default();
+    // Imports of an entry: (name, global index, value type).
+    let mut global_imports: Vec<(String, u32, ValType)> = Vec::new();
+    for &v in &ext.globals {
+        let vt = t.val(&p.vars[v].ty);
+        globals.insert(v, next_global);
+        global_imports.push((format!("global{}", v.index()), next_global, vt));
         next_global += 1;
     }
-    let mut globals = HashMap::default();
-    for d in &p.globals {
+    for &c in &ext.vtables {
+        vtables[c.index()] = next_global;
+        global_imports.push((
+            format!("vtable{}", c.index()),
+            next_global,
+            types::non_null(t.vtable(c)),
+        ));
+        next_global += 1;
+    }
+    for &f in &ext.funcs {
+        let ty = func_type(&mut t, f);
+        ext_funcs.insert(f, (next_global, ty));
+        global_imports.push((format!("func{}", f.index()), next_global, types::non_null(ty)));
+        next_global += 1;
+    }
+    for (c, _) in p.classes.iter() {
+        if is_new_class(c) {
+            vtables[c.index()] = next_global;
+            next_global += 1;
+        }
+    }
+    let new_globals: Vec<&chocopy_ir::VarDef> =
+        p.globals.iter().filter(|d| !before.var(d.var)).collect();
+    for d in &new_globals {
         globals.insert(d.var, next_global);
         next_global += 1;
     }
     let mut literals = HashMap::default();
     let mut literal_bytes = Vec::new();
     let mut literal_at = Vec::new();
-    for s in string_literals(p) {
+    let creates = |c: ClassId| is_new_class(c) || ext.vtables.contains(&c);
+    for s in string_literals(p, before, &creates) {
         if literals.contains_key(&s) {
             continue;
         }
@@ -573,10 +751,23 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         literal_bytes.extend_from_slice(s.as_bytes());
         next_global += 1;
     }
+    // Function references the entry exports (its source's functions and methods).
+    let mut func_exports: Vec<(FuncId, u32)> = Vec::new();
+    if repl.is_some() {
+        for &f in &roots {
+            if f.index() < before.source_funcs {
+                func_exports.push((f, next_global));
+                next_global += 1;
+            }
+        }
+    }
 
     let mut m = Ctx {
         p,
         t,
+        ext_funcs,
+        open_world: repl.is_some(),
+        before: *before,
         layout: Layout::default(),
         funcs,
         slot_types,
@@ -594,6 +785,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         helpers: Vec::new(),
         helper_index: HashMap::default(),
         first_helper: start_index + 1,
+        imports_runtime: repl.is_some() && !base,
     };
 
     // User code first: it decides the error sites, the helpers and some types.
@@ -616,12 +808,21 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     }
     // Every type of the group exists before the types outside it are numbered: the
     // globals' types too.
-    for d in &p.globals {
+    for d in &new_globals {
         m.val(&p.vars[d.var].ty);
     }
 
-    // Static data: texts, messages, error sites; then the I/O buffers.
-    let mut data = Data { bytes: Vec::new() };
+    // Static data: texts, messages, error sites; then the I/O buffers (in a
+    // session: the base module's, shared; each entry's data after the earlier
+    // entries').
+    let data_start = match repl {
+        Some((s, _, _)) if !base => s.data_end().next_multiple_of(8),
+        _ => DATA_START,
+    };
+    let mut data = Data {
+        start: data_start,
+        bytes: Vec::new(),
+    };
     for s in ["\n", "True\n", "False\n", ": "] {
         let at = data.text(s.as_bytes());
         m.layout.texts.insert(s.to_string(), at);
@@ -647,9 +848,18 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         data.word(*len);
     }
     data.align(8);
-    m.layout.outbuf = data.addr() as i32;
-    m.layout.inbuf = m.layout.outbuf + IOBUF as i32;
-    let memory_end = m.layout.inbuf as u64 + IOBUF as u64;
+    let memory_end = match repl {
+        Some((s, _, _)) if !base => {
+            m.layout.outbuf = s.outbuf;
+            m.layout.inbuf = s.inbuf;
+            data.addr() as u64
+        }
+        _ => {
+            m.layout.outbuf = data.addr() as i32;
+            m.layout.inbuf = m.layout.outbuf + IOBUF as i32;
+            m.layout.inbuf as u64 + IOBUF as u64
+        }
+    };
 
     // Runtime functions (their types too: build them before the type section).
     let mut runtime_bodies = Vec::new();
@@ -666,6 +876,39 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     imports.import(wasi, "fd_write", EntityType::Function(i4));
     imports.import(wasi, "fd_read", EntityType::Function(i4));
     imports.import(wasi, "proc_exit", EntityType::Function(i1));
+    let pages = memory_end.div_ceil(PAGE).max(1);
+    let runtime_globals = runtime_globals(&m);
+    if m.imports_runtime {
+        imports.import(
+            SESSION_MODULE,
+            "memory",
+            EntityType::Memory(MemoryType {
+                minimum: pages,
+                maximum: None,
+                memory64: false,
+                shared: false,
+                page_size_log2: None,
+            }),
+        );
+        for (name, ty, _) in &runtime_globals {
+            imports.import(
+                SESSION_MODULE,
+                &format!("rt.{name}"),
+                EntityType::Global(*ty),
+            );
+        }
+    }
+    for (name, _, vt) in &global_imports {
+        imports.import(
+            SESSION_MODULE,
+            name,
+            EntityType::Global(GlobalType {
+                val_type: *vt,
+                mutable: name.starts_with("global"),
+                shared: false,
+            }),
+        );
+    }
     let types = &m.t;
 
     let mut functions = FunctionSection::new();
@@ -730,50 +973,35 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
 
     // Globals.
     let mut gs = GlobalSection::new();
-    let mutable_i32 = GlobalType {
-        val_type: ValType::I32,
-        mutable: true,
-        shared: false,
-    };
-    for _ in [G::OutLen, G::InPos, G::InLen, G::Cells] {
-        gs.global(mutable_i32, &ConstExpr::i32_const(0));
-    }
-    for b in [1, 0] {
-        gs.global(
-            GlobalType {
-                val_type: types::non_null(m.t.box_bool),
-                mutable: false,
-                shared: false,
-            },
-            &ConstExpr::extended([I::I32Const(b), I::StructNew(m.t.box_bool)]),
-        );
-    }
-    gs.global(
-        GlobalType {
-            val_type: nullable(m.t.strs),
-            mutable: true,
-            shared: false,
-        },
-        &ConstExpr::ref_null(HeapType::Concrete(m.t.strs)),
-    );
     let mut referenced: Vec<u32> = vec![Rt::ObjectInit as u32];
-    gs.global(
-        GlobalType {
-            val_type: types::non_null(m.t.object_vt),
-            mutable: false,
-            shared: false,
-        },
-        &ConstExpr::extended([
-            I::RefFunc(Rt::ObjectInit as u32),
-            I::StructNew(m.t.object_vt),
-        ]),
-    );
+    if !m.imports_runtime {
+        for (_, ty, init) in &runtime_globals {
+            gs.global(*ty, init);
+        }
+    }
     for (c, class) in p.classes.iter() {
+        if !is_new_class(c) {
+            continue;
+        }
         let mut insns = Vec::new();
         for e in &class.layout.methods {
-            let f = e.func.map_or(Rt::ObjectInit as u32, |f| m.funcs[&f].0);
-            referenced.push(f);
-            insns.push(I::RefFunc(f));
+            match e.func {
+                Some(f) if m.ext_funcs.contains_key(&f) => {
+                    insns.push(I::GlobalGet(m.ext_funcs[&f].0));
+                }
+                Some(f) if m.funcs.contains_key(&f) => {
+                    let index = m.funcs[&f].0;
+                    referenced.push(index);
+                    insns.push(I::RefFunc(index));
+                }
+                Some(f) => {
+                    return Err(CodegenError::InvalidIr {
+                        function: p.classes[c].name.clone(),
+                        message: format!("method {} is neither compiled nor imported", p.funcs[f].name),
+                    });
+                }
+                None => insns.push(I::RefFunc(Rt::ObjectInit as u32)),
+            }
         }
         insns.push(I::StructNew(m.t.vtable(c)));
         gs.global(
@@ -785,7 +1013,7 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
             &ConstExpr::extended(insns),
         );
     }
-    for d in &p.globals {
+    for d in &new_globals {
         let ty = p.vars[d.var].ty.clone();
         let vt = m.val(&ty);
         let init = global_init(&mut m, &d.init, &ty);
@@ -808,6 +1036,18 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
             &ConstExpr::ref_null(HeapType::Concrete(m.t.str)),
         );
     }
+    for &(f, _) in &func_exports {
+        let (index, ty) = m.funcs[&f];
+        referenced.push(index);
+        gs.global(
+            GlobalType {
+                val_type: types::non_null(ty),
+                mutable: false,
+                shared: false,
+            },
+            &ConstExpr::ref_func(index),
+        );
+    }
     let stats_global = next_global;
     if opts.stats {
         gs.global(
@@ -821,17 +1061,45 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     }
 
     let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: memory_end.div_ceil(PAGE).max(1),
-        maximum: Some(memory_end.div_ceil(PAGE).max(1)),
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
+    if !m.imports_runtime {
+        memories.memory(MemoryType {
+            minimum: pages,
+            // A session's memory grows with its entries' static data.
+            maximum: if repl.is_some() { None } else { Some(pages) },
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        });
+    }
     let mut exports = ExportSection::new();
     exports.export("memory", ExportKind::Memory, 0);
     exports.export("_start", ExportKind::Func, start_index);
     exports.export(FLUSH_EXPORT, ExportKind::Func, Rt::Flush as u32);
+    let mut global_exports = Vec::new();
+    if repl.is_some() {
+        if base {
+            for (i, (name, _, _)) in runtime_globals.iter().enumerate() {
+                exports.export(&format!("rt.{name}"), ExportKind::Global, i as u32);
+            }
+        }
+        for (c, _) in p.classes.iter() {
+            if is_new_class(c) {
+                exports.export(
+                    &format!("vtable{}", c.index()),
+                    ExportKind::Global,
+                    m.vtables[c.index()],
+                );
+            }
+        }
+        for d in &new_globals {
+            let name = format!("global{}", d.var.index());
+            exports.export(&name, ExportKind::Global, m.globals[&d.var]);
+            global_exports.push((d.var, name));
+        }
+        for &(f, g) in &func_exports {
+            exports.export(&format!("func{}", f.index()), ExportKind::Global, g);
+        }
+    }
     if opts.stats {
         let _ = stats_global;
         exports.export("cells", ExportKind::Global, G::Cells as u32);
@@ -842,7 +1110,8 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     elements.declared(Elements::Functions(std::borrow::Cow::Borrowed(&referenced)));
 
     let mut datas = DataSection::new();
-    datas.active(0, &ConstExpr::i32_const(DATA_START as i32), data.bytes);
+    let data_end = data.addr();
+    datas.active(0, &ConstExpr::i32_const(data_start as i32), data.bytes);
     datas.passive(m.literal_bytes.clone());
 
     let mut name_section = NameSection::new();
@@ -867,10 +1136,15 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     {
         global_names.append(i as u32, n);
     }
-    for (c, class) in p.classes.iter() {
-        global_names.append(m.vtables[c.index()], &format!("{}.vtable", class.name));
+    for (name, g, _) in &global_imports {
+        global_names.append(*g, name);
     }
-    for d in &p.globals {
+    for (c, class) in p.classes.iter() {
+        if is_new_class(c) {
+            global_names.append(m.vtables[c.index()], &format!("{}.vtable", class.name));
+        }
+    }
+    for d in &new_globals {
         global_names.append(m.globals[&d.var], &p.vars[d.var].name);
     }
     for (k, &(g, _, _)) in m.literal_at.iter().enumerate() {
@@ -882,8 +1156,11 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
     module
         .section(&m.t.section())
         .section(&imports)
-        .section(&functions)
-        .section(&memories)
+        .section(&functions);
+    if !m.imports_runtime {
+        module.section(&memories);
+    }
+    module
         .section(&gs)
         .section(&exports)
         .section(&elements)
@@ -891,7 +1168,77 @@ pub fn compile(p: &Program, opts: &Options) -> Result<Vec<u8>, CodegenError> {
         .section(&code)
         .section(&datas)
         .section(&name_section);
-    Ok(module.finish())
+    let bytes = module.finish();
+    let info = match (&m.t.repl, repl) {
+        (Some(mt), Some((_, _, _))) => {
+            let own: Vec<_> = m.t.own_types();
+            let bufs = base.then_some((m.layout.outbuf, m.layout.inbuf));
+            let end = if base { memory_end as u32 } else { data_end };
+            Some(EntryInfo {
+                entry: EntryModule {
+                    bytes: Vec::new(),
+                    memory_end: memory_end.max(data_end as u64),
+                    update: mt.update(&own, end, bufs),
+                    globals: global_exports,
+                },
+                used: mt.used.borrow().clone(),
+                missing: mt.missing.get(),
+            })
+        }
+        _ => None,
+    };
+    Ok((bytes, info))
+}
+
+/// The runtime's globals, in [`G`] order: name, type, initial value.
+fn runtime_globals(m: &Ctx) -> Vec<(&'static str, GlobalType, ConstExpr)> {
+    let mutable_i32 = GlobalType {
+        val_type: ValType::I32,
+        mutable: true,
+        shared: false,
+    };
+    let boxed = GlobalType {
+        val_type: types::non_null(m.t.box_bool),
+        mutable: false,
+        shared: false,
+    };
+    vec![
+        ("out_len", mutable_i32, ConstExpr::i32_const(0)),
+        ("in_pos", mutable_i32, ConstExpr::i32_const(0)),
+        ("in_len", mutable_i32, ConstExpr::i32_const(0)),
+        ("cells", mutable_i32, ConstExpr::i32_const(0)),
+        (
+            "True",
+            boxed,
+            ConstExpr::extended([I::I32Const(1), I::StructNew(m.t.box_bool)]),
+        ),
+        (
+            "False",
+            boxed,
+            ConstExpr::extended([I::I32Const(0), I::StructNew(m.t.box_bool)]),
+        ),
+        (
+            "chars",
+            GlobalType {
+                val_type: nullable(m.t.strs),
+                mutable: true,
+                shared: false,
+            },
+            ConstExpr::ref_null(HeapType::Concrete(m.t.strs)),
+        ),
+        (
+            "object.vtable",
+            GlobalType {
+                val_type: types::non_null(m.t.object_vt),
+                mutable: false,
+                shared: false,
+            },
+            ConstExpr::extended([
+                I::RefFunc(Rt::ObjectInit as u32),
+                I::StructNew(m.t.object_vt),
+            ]),
+        ),
+    ]
 }
 
 /// The initial value of a global of type `ty` holding constant `c`, as a constant
@@ -910,22 +1257,34 @@ fn global_init(m: &mut Ctx, c: &Const, ty: &Type) -> ConstExpr {
 }
 
 /// Every string constant of the program, in order of appearance.
-fn string_literals(p: &Program) -> Vec<String> {
+///
+/// In a REPL entry (`before`): those of its own code and of the classes it creates
+/// objects of (`classes`: attributes' initial values, inherited ones too).
+fn string_literals(
+    p: &Program,
+    before: &Before,
+    classes: &dyn Fn(ClassId) -> bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     let mut add = |c: &Const| {
         if let Const::Str(s) = c {
             out.push(s.clone());
         }
     };
-    for d in &p.globals {
+    for d in p.globals.iter().filter(|d| !before.var(d.var)) {
         add(&d.init);
     }
-    for (_, c) in p.classes.iter() {
-        for a in &c.attrs {
-            add(&a.init);
+    for (c, _) in p.classes.iter() {
+        if classes(c) {
+            for a in p.all_attrs(c) {
+                add(&a.init);
+            }
         }
     }
     for f in p.all_functions() {
+        if before.func(f) {
+            continue;
+        }
         for d in &p.funcs[f].locals {
             add(&d.init);
         }

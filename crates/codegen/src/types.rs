@@ -24,6 +24,7 @@
 //! `[bool]` are both arrays of mutable `i8`). Types are created on demand, so the
 //! group is complete only when every function is compiled.
 
+use crate::session::{remap_val, Before, Key, ModuleTypes, Session, BASE_TYPES};
 use chocopy_ir::{ClassId, Program, Type};
 use rustc_hash::FxHashMap as HashMap;
 use wasm_encoder::{
@@ -121,7 +122,10 @@ fn sub(inner: CompositeInnerType, supertype: Option<u32>, is_final: bool) -> Sub
 }
 
 /// The types of one module, created on demand.
-pub(crate) struct Types {
+pub(crate) struct Types<'s> {
+    /// In a REPL session: the session numbers of the types and the earlier entries'
+    /// groups (module docs of [`crate::session`]).
+    pub repl: Option<ModuleTypes<'s>>,
     group: Vec<Option<SubType>>,
     /// Function types in the group (those of method slots, which dispatch tables
     /// refer to).
@@ -147,13 +151,16 @@ pub(crate) struct Types {
     pub empty: u32,
     /// An array of strings: the table of one-character strings.
     pub strs: u32,
+    /// Module index where the own group starts (0 outside REPL sessions: one group).
+    bounds_own: u32,
 }
 
-impl Types {
+impl<'s> Types<'s> {
     /// The types every module has, and the structs and dispatch tables of the
     /// classes of `p` (their fields are filled in by [`Types::define_classes`]).
-    pub fn new(p: &Program) -> Types {
+    pub fn new(p: &Program) -> Types<'s> {
         let mut t = Types {
+            repl: None,
             group: Vec::new(),
             group_funcs: HashMap::default(),
             plain: Vec::new(),
@@ -170,6 +177,7 @@ impl Types {
             box_bool: 0,
             empty: 0,
             strs: 0,
+            bounds_own: 0,
         };
         // Supertypes must come before their subtypes: reserve the class types first,
         // in hierarchy order (the arena's: a superclass is declared first).
@@ -211,6 +219,192 @@ impl Types {
         t
     }
 
+    /// The types of an entry of a REPL session: the base group (the same in every
+    /// module of the session), the earlier entries' groups `include` (in session
+    /// order, each after those it refers to), then the entry's own group, starting
+    /// with the structs and dispatch tables of its new classes.
+    pub fn new_repl(p: &Program, session: &'s Session, include: &[usize], before: &Before) -> Types<'s> {
+        let mut t = Types {
+            repl: None,
+            group: Vec::new(),
+            group_funcs: HashMap::default(),
+            plain: Vec::new(),
+            plain_index: HashMap::default(),
+            frozen: std::cell::Cell::new(false),
+            lists: HashMap::default(),
+            cells: HashMap::default(),
+            object: 0,
+            object_vt: 1,
+            class: vec![u32::MAX; p.classes.len()],
+            class_vt: vec![u32::MAX; p.classes.len()],
+            str: 3,
+            box_int: 4,
+            box_bool: 5,
+            empty: 6,
+            strs: 7,
+            bounds_own: 0,
+        };
+        let i32_field = |m| field(StorageType::Val(ValType::I32), m);
+        let base = [
+            sub(
+                CompositeInnerType::Struct(StructType {
+                    fields: Box::new([field(StorageType::Val(non_null(1)), false)]),
+                }),
+                None,
+                false,
+            ),
+            sub(
+                CompositeInnerType::Struct(StructType {
+                    fields: Box::new([field(StorageType::Val(non_null(2)), false)]),
+                }),
+                None,
+                false,
+            ),
+            sub(
+                CompositeInnerType::Func(FuncType::new([nullable(0)], [])),
+                None,
+                true,
+            ),
+            sub(
+                CompositeInnerType::Array(ArrayType(field(StorageType::I8, true))),
+                None,
+                true,
+            ),
+            sub(
+                CompositeInnerType::Struct(StructType {
+                    fields: Box::new([i32_field(false)]),
+                }),
+                None,
+                true,
+            ),
+            sub(
+                CompositeInnerType::Struct(StructType {
+                    fields: Box::new([i32_field(false)]),
+                }),
+                None,
+                true,
+            ),
+            sub(
+                CompositeInnerType::Array(ArrayType(field(StorageType::Val(NULLREF), true))),
+                None,
+                true,
+            ),
+            sub(
+                CompositeInnerType::Array(ArrayType(field(StorageType::Val(nullable(3)), true))),
+                None,
+                true,
+            ),
+        ];
+        debug_assert_eq!(base.len() as u32, BASE_TYPES);
+        t.group.extend(base.into_iter().map(Some));
+        t.group_funcs.insert((vec![nullable(0)], vec![]), 2);
+        let mut mt = ModuleTypes {
+            session,
+            number: (0..BASE_TYPES).collect(),
+            index: (0..BASE_TYPES).map(|i| (i, i)).collect(),
+            own_start: 0,
+            included: Vec::new(),
+            used: Default::default(),
+            new_keys: Vec::new(),
+            missing: std::cell::Cell::new(false),
+        };
+        for &g in include {
+            let first = t.group.len() as u32;
+            t.group.extend(mt.declare(g, first).into_iter().map(Some));
+        }
+        mt.own_start = t.group.len() as u32;
+        t.bounds_own = mt.own_start;
+        for (c, _) in p.classes.iter() {
+            if before.class(c) {
+                let find = |k: Key| {
+                    session
+                        .registry_get(&k)
+                        .and_then(|n| mt.index.get(&n).copied())
+                        .unwrap_or(u32::MAX)
+                };
+                t.class[c.index()] = find(Key::Class(c.index() as u32));
+                t.class_vt[c.index()] = find(Key::Vtable(c.index() as u32));
+            }
+        }
+        t.repl = Some(mt);
+        for (c, _) in p.classes.iter() {
+            if !before.class(c) {
+                t.class[c.index()] = t.reserve();
+                t.class_vt[c.index()] = t.reserve();
+                let (n, nv) = (t.number_of(t.class[c.index()]), t.number_of(t.class_vt[c.index()]));
+                let mt = t.repl.as_mut().expect("set above");
+                mt.new_keys.push((Key::Class(c.index() as u32), n));
+                mt.new_keys.push((Key::Vtable(c.index() as u32), nv));
+            }
+        }
+        t
+    }
+
+    /// The session number of module type `i` (REPL sessions only; `u32::MAX` for
+    /// types outside the groups).
+    fn number_of(&self, i: u32) -> u32 {
+        let Some(mt) = &self.repl else { return i };
+        if i >= PLAIN {
+            return u32::MAX;
+        }
+        if i < mt.own_start {
+            mt.number_of(i).unwrap_or(u32::MAX)
+        } else {
+            mt.session.next_number() + (i - mt.own_start)
+        }
+    }
+
+    /// `v` written in session numbers.
+    fn val_number(&self, v: &ValType) -> ValType {
+        remap_val(v, &mut |i| self.number_of(i))
+    }
+
+    /// The type an earlier entry made for `key` (a REPL session's registry), or
+    /// `make`'s new type in the own group (registered under `key`).
+    fn shared(&mut self, key: impl FnOnce(&Self) -> Key, make: impl FnOnce(&mut Self) -> u32) -> u32 {
+        let Some(mt) = &self.repl else {
+            return make(self);
+        };
+        let _ = mt;
+        let k = key(self);
+        if let Some(i) = self.repl.as_ref().and_then(|mt| mt.lookup(&k)) {
+            return i;
+        }
+        let i = make(self);
+        let n = self.number_of(i);
+        if let Some(mt) = self.repl.as_mut() {
+            mt.new_keys.push((k, n));
+        }
+        i
+    }
+
+    /// Marks the group of type `i` used (REPL sessions).
+    fn mark(&self, i: u32) {
+        if let Some(mt) = &self.repl {
+            if i == u32::MAX {
+                mt.missing.set(true);
+            } else {
+                mt.mark(i);
+            }
+        }
+    }
+
+    /// The types of the own group (a REPL entry's new types), in module indices.
+    pub fn own_types(&self) -> Vec<SubType> {
+        self.group[self.bounds_own as usize..]
+            .iter()
+            .map(|t| t.clone().expect("every reserved type is defined"))
+            .collect()
+    }
+
+    /// Records that the code uses type `i` (in a REPL session, its group must be
+    /// declared).
+    pub fn use_type(&self, i: u32) {
+        if i < PLAIN {
+            self.mark(i);
+        }
+    }
+
     fn reserve(&mut self) -> u32 {
         self.group.push(None);
         (self.group.len() - 1) as u32
@@ -227,7 +421,16 @@ impl Types {
 
     /// Fills in `$object`, every class struct and every dispatch table. `slot_type`
     /// gives the function type of each slot of each class.
-    pub fn define_classes(&mut self, p: &Program, slot_type: &[Vec<u32>]) {
+    pub fn define_classes(&mut self, p: &Program, slot_type: &[Vec<u32>], before: &Before) {
+        if self.repl.is_some() {
+            // `$object` is in the base group; only the entry's own classes are new.
+            for (c, class) in p.classes.iter() {
+                if !before.class(c) {
+                    self.define_class(p, c, class.parent, slot_type);
+                }
+            }
+            return;
+        }
         let object_init = slot_type_of_object(self);
         self.group[self.object_vt as usize] = Some(sub(
             CompositeInnerType::Struct(StructType {
@@ -244,8 +447,21 @@ impl Types {
             false,
         ));
         for (c, class) in p.classes.iter() {
-            let (sup, sup_vt) = match class.parent {
-                Some(k) => (self.class[k.index()], self.class_vt[k.index()]),
+            self.define_class(p, c, class.parent, slot_type);
+        }
+    }
+
+    /// Fills in the struct and dispatch table of class `c`.
+    fn define_class(
+        &mut self,
+        p: &Program,
+        c: ClassId,
+        parent: Option<ClassId>,
+        slot_type: &[Vec<u32>],
+    ) {
+        {
+            let (sup, sup_vt) = match parent {
+                Some(k) => (self.class(k), self.vtable(k)),
                 None => (self.object, self.object_vt),
             };
             let vt_fields: Vec<FieldType> = slot_type[c.index()]
@@ -280,25 +496,41 @@ impl Types {
 
     /// The struct type of class `c`.
     pub fn class(&self, c: ClassId) -> u32 {
-        self.class[c.index()]
+        let i = self.class[c.index()];
+        self.mark(i);
+        i
     }
 
     /// The dispatch table type of class `c`.
     pub fn vtable(&self, c: ClassId) -> u32 {
-        self.class_vt[c.index()]
+        let i = self.class_vt[c.index()];
+        self.mark(i);
+        i
     }
 
     /// The function type `params -> results` in the group (for types that group
     /// types refer to: method slots).
     pub fn group_func(&mut self, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
         if let Some(&i) = self.group_funcs.get(&(params.clone(), results.clone())) {
+            self.mark(i);
             return i;
         }
-        let i = self.push(sub(
-            CompositeInnerType::Func(FuncType::new(params.clone(), results.clone())),
-            None,
-            true,
-        ));
+        let (ps, rs) = (params.clone(), results.clone());
+        let i = self.shared(
+            |t| {
+                Key::Func(
+                    ps.iter().map(|v| t.val_number(v)).collect(),
+                    rs.iter().map(|v| t.val_number(v)).collect(),
+                )
+            },
+            |t| {
+                t.push(sub(
+                    CompositeInnerType::Func(FuncType::new(ps.clone(), rs.clone())),
+                    None,
+                    true,
+                ))
+            },
+        );
         self.group_funcs.insert((params, results), i);
         i
     }
@@ -336,7 +568,7 @@ impl Types {
             Type::None => NULLREF,
             Type::Object => EQREF,
             Type::Empty => nullable(self.empty),
-            Type::Class(c) => nullable(self.class[c.index()]),
+            Type::Class(c) => nullable(self.class(*c)),
             Type::List(e) => nullable(self.list(e)),
             Type::Ref(e) => nullable(self.cell(e)),
         }
@@ -355,13 +587,24 @@ impl Types {
     pub fn list(&mut self, elem: &Type) -> u32 {
         let st = self.storage(elem);
         if let Some(&i) = self.lists.get(&st) {
+            self.mark(i);
             return i;
         }
-        let i = self.push(sub(
-            CompositeInnerType::Array(ArrayType(field(st, true))),
-            None,
-            true,
-        ));
+        let i = self.shared(
+            |t| {
+                Key::List(match st {
+                    StorageType::Val(v) => StorageType::Val(t.val_number(&v)),
+                    s => s,
+                })
+            },
+            |t| {
+                t.push(sub(
+                    CompositeInnerType::Array(ArrayType(field(st, true))),
+                    None,
+                    true,
+                ))
+            },
+        );
         self.lists.insert(st, i);
         i
     }
@@ -370,15 +613,21 @@ impl Types {
     pub fn cell(&mut self, content: &Type) -> u32 {
         let v = self.val(content);
         if let Some(&i) = self.cells.get(&v) {
+            self.mark(i);
             return i;
         }
-        let i = self.push(sub(
-            CompositeInnerType::Struct(StructType {
-                fields: Box::new([field(StorageType::Val(v), true)]),
-            }),
-            None,
-            true,
-        ));
+        let i = self.shared(
+            |t| Key::Cell(t.val_number(&v)),
+            |t| {
+                t.push(sub(
+                    CompositeInnerType::Struct(StructType {
+                        fields: Box::new([field(StorageType::Val(v), true)]),
+                    }),
+                    None,
+                    true,
+                ))
+            },
+        );
         self.cells.insert(v, i);
         i
     }
@@ -402,6 +651,9 @@ impl Types {
         fields.append(self.object, &object_fields);
         let mut per_type: Vec<(u32, NameMap)> = Vec::new();
         for (c, class) in p.classes.iter() {
+            if self.class[c.index()] == u32::MAX {
+                continue;
+            }
             named.push((self.class[c.index()], class.name.clone()));
             named.push((self.class_vt[c.index()], format!("{}.vtable", class.name)));
             let mut f = NameMap::new();
@@ -445,7 +697,22 @@ impl Types {
             .iter()
             .map(|t| t.clone().expect("every reserved type is defined"))
             .collect();
-        s.ty().rec(group);
+        match &self.repl {
+            None => {
+                s.ty().rec(group);
+            }
+            Some(mt) => {
+                // The base group, each earlier group, the own group.
+                let mut bounds: Vec<usize> = vec![0, BASE_TYPES as usize];
+                bounds.extend(mt.included.iter().map(|&(_, f)| f as usize));
+                bounds.push(mt.own_start as usize);
+                bounds.push(group.len());
+                bounds.dedup();
+                for w in bounds.windows(2) {
+                    s.ty().rec(group[w[0]..w[1]].iter().cloned());
+                }
+            }
+        }
         for (params, results) in &self.plain {
             s.ty()
                 .function(params.iter().copied(), results.iter().copied());

@@ -9,6 +9,7 @@
 
 pub mod diagnostics;
 pub mod runner;
+pub mod session;
 
 use chocopy_closure::{InlineConfig, Stages, Strategy};
 use chocopy_ir::print::{print_program, Naming};
@@ -184,11 +185,11 @@ fn render_errors<'e>(
     }
 }
 
-fn render_syntax_errors(src: &Source, errors: &[chocopy_syntax::SyntaxError]) -> Failure {
+pub(crate) fn render_syntax_errors(src: &Source, errors: &[chocopy_syntax::SyntaxError]) -> Failure {
     render_errors(src, errors.iter().map(|e| (&e.range, &e.message, &e.label)))
 }
 
-fn render_semantic_errors(src: &Source, errors: &[chocopy_resolve::SemanticError]) -> Failure {
+pub(crate) fn render_semantic_errors(src: &Source, errors: &[chocopy_resolve::SemanticError]) -> Failure {
     render_errors(src, errors.iter().map(|e| (&e.range, &e.message, &e.label)))
 }
 
@@ -239,7 +240,7 @@ fn analyze(src: &Source) -> Result<(chocopy_syntax::Parse, Program), Failure> {
 /// `A.m`), for runtime error locations. Definitions are items of the file, of class
 /// bodies and of function bodies only, so only those are visited (not the
 /// statements).
-fn source_info(src: &Source, parse: &chocopy_syntax::Parse) -> chocopy_codegen::SourceInfo {
+pub(crate) fn source_info(src: &Source, parse: &chocopy_syntax::Parse) -> chocopy_codegen::SourceInfo {
     use chocopy_syntax::ast::{AstNode, Item};
     fn walk(
         items: impl Iterator<Item = Item>,

@@ -45,6 +45,28 @@ enum Command {
     /// Run the language server (Language Server Protocol over standard input and
     /// output), for editors.
     Lsp,
+    /// An interactive session: each entry is compiled to its own module, linked to
+    /// the earlier entries' (with FILE: run FILE first, then go on, like `python -i`).
+    Repl(ReplArgs),
+}
+
+#[derive(Args)]
+struct ReplArgs {
+    /// A ChocoPy file to run as the first entry.
+    file: Option<String>,
+    /// How nested functions are compiled (see `chocopy run --help`).
+    #[arg(long, default_value = "auto", value_name = "STRATEGY")]
+    closure: Strategy,
+    #[command(flatten)]
+    limits: Limits,
+    /// Memory limit of the session in bytes, past which an entry fails with `Out of
+    /// memory`.
+    #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
+    memory_limit: u64,
+    /// Write the module of the N-th compiled entry to DIR/entry-N.wasm (entry-0 is
+    /// the base module holding the shared memory and runtime state).
+    #[arg(long, value_name = "DIR")]
+    save_modules: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
@@ -119,6 +141,8 @@ fn fail(rendered: &str) -> ExitCode {
 
 use chocopy_driver::COMPILER_STACK;
 
+mod repl;
+
 fn main() -> ExitCode {
     chocopy_driver::no_transparent_huge_pages();
     let cli = Cli::parse();
@@ -147,6 +171,7 @@ fn real_main(cli: Cli) -> ExitCode {
                 Err(e) => fail(&format!("error: language server: {e}\n")),
             }
         }
+        Command::Repl(args) => return repl::main(args),
     };
     let src: Source = match chocopy_driver::load(&common.file) {
         Ok(s) => s,
@@ -180,7 +205,7 @@ fn real_main(cli: Cli) -> ExitCode {
         };
     }
     match &cli.command {
-        Command::Lsp => unreachable!("the language server returned above"),
+        Command::Lsp | Command::Repl(_) => unreachable!("returned above"),
         Command::Check { .. } => match chocopy_driver::front_end(&src) {
             Ok(_) => ExitCode::SUCCESS,
             Err(f) => fail(&f.rendered),

@@ -112,7 +112,7 @@ pub const TIMEOUT_EXIT_CODE: i32 = 124;
 pub const FUEL_EXIT_CODE: i32 = 125;
 
 #[derive(Debug)]
-struct Exit(i32);
+pub(crate) struct Exit(pub(crate) i32);
 
 impl std::fmt::Display for Exit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -122,11 +122,12 @@ impl std::fmt::Display for Exit {
 
 impl std::error::Error for Exit {}
 
-struct Host {
-    stdin: Box<dyn Read + Send>,
-    stdout: Box<dyn Write + Send>,
-    stderr: Box<dyn Write + Send>,
-    limits: wasmtime::StoreLimits,
+/// The state of a store: the program's standard streams and its memory limit.
+pub(crate) struct Host {
+    pub(crate) stdin: Box<dyn Read + Send>,
+    pub(crate) stdout: Box<dyn Write + Send>,
+    pub(crate) stderr: Box<dyn Write + Send>,
+    pub(crate) limits: wasmtime::StoreLimits,
 }
 
 const ERRNO_SUCCESS: i32 = 0;
@@ -228,6 +229,20 @@ impl Loaded {
 }
 
 fn load(wasm: &[u8], cfg: &RunConfig) -> Result<Loaded, RunError> {
+    let engine = make_engine(cfg, cfg.timeout.is_some())?;
+    let module = Module::new(&engine, wasm).map_err(|e| RunError::Module(e.to_string()))?;
+    let linker = wasi_linker(&engine)?;
+    Ok(Loaded {
+        engine,
+        module,
+        linker,
+        cfg: cfg.clone(),
+    })
+}
+
+/// The engine for runs with `cfg`: GC, Cranelift, fuel if counted, epoch checks if
+/// `interruptible` (a time limit, or Ctrl-C in the REPL).
+pub(crate) fn make_engine(cfg: &RunConfig, interruptible: bool) -> Result<Engine, RunError> {
     let mut config = Config::new();
     // Objects, strings, lists and cells live on the GC heap: wasmtime's copying
     // collector (a Cheney semispace collector), which also collects cycles.
@@ -246,13 +261,17 @@ fn load(wasm: &[u8], cfg: &RunConfig) -> Result<Loaded, RunError> {
         config.profiler(wasmtime::ProfilingStrategy::PerfMap);
     }
     config.consume_fuel(cfg.count_fuel || cfg.fuel.is_some());
-    config.epoch_interruption(cfg.timeout.is_some());
+    config.epoch_interruption(interruptible);
     config.max_wasm_stack(MAX_WASM_STACK);
     // Never used (no async support compiled in), but checked to be at least as large.
     config.async_stack_size(MAX_WASM_STACK + (1 << 20));
-    let engine = Engine::new(&config).map_err(|e| RunError::Module(e.to_string()))?;
-    let module = Module::new(&engine, wasm).map_err(|e| RunError::Module(e.to_string()))?;
-    let mut linker: Linker<Host> = Linker::new(&engine);
+    Engine::new(&config).map_err(|e| RunError::Module(e.to_string()))
+}
+
+/// A linker with our three WASI functions, which use the calling instance's
+/// exported `memory`.
+pub(crate) fn wasi_linker(engine: &Engine) -> Result<Linker<Host>, RunError> {
+    let mut linker: Linker<Host> = Linker::new(engine);
     let wasi = "wasi_snapshot_preview1";
     linker
         .func_wrap(
@@ -331,23 +350,18 @@ fn load(wasm: &[u8], cfg: &RunConfig) -> Result<Loaded, RunError> {
             },
         )
         .map_err(|e| RunError::Module(e.to_string()))?;
-    Ok(Loaded {
-        engine,
-        module,
-        linker,
-        cfg: cfg.clone(),
-    })
+    Ok(linker)
 }
 
 /// Advances `engine`'s epoch once `after` has passed, unless dropped first: the
 /// wall-time limit of one run.
-struct Alarm {
+pub(crate) struct Alarm {
     cancel: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Alarm {
-    fn start(engine: &Engine, after: Duration) -> Alarm {
+    pub(crate) fn start(engine: &Engine, after: Duration) -> Alarm {
         let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
         let engine = engine.clone();
         let thread = std::thread::spawn(move || {

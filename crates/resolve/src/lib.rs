@@ -90,3 +90,20 @@ pub fn lower_typed(
     let a = lower::analyze(file, true);
     (a.program, order::reference_order(file, a.errors), a.typing)
 }
+
+/// Checks one REPL entry against the declarations of the earlier entries and lowers
+/// it ([`lower::analyze_after`]). Returns the entry's IR (the prelude's declarations,
+/// functions without bodies, and the entry's code) and the prelude for the next
+/// entry, or the entry's semantic errors in the reference's order (the session is
+/// then unchanged).
+pub fn check_entry(
+    file: &chocopy_syntax::ast::SourceFile,
+    prelude: &lower::Prelude,
+) -> Result<(chocopy_ir::Program, lower::Prelude), Vec<SemanticError>> {
+    let (a, next) = lower::analyze_after(file, false, Some(prelude));
+    if a.errors.is_empty() {
+        Ok((a.program, next))
+    } else {
+        Err(order::reference_order(file, a.errors))
+    }
+}

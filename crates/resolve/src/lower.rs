@@ -179,6 +179,53 @@ pub type DeclSlot = (u32, bool);
 /// Checks a parsed program and lowers it to IR, resolving every name. With
 /// `keep_types`, also records the type inferred for every expression node.
 pub fn analyze(file: &ast::SourceFile, keep_types: bool) -> Analysis {
+    analyze_after(file, keep_types, None).0
+}
+
+/// The declarations of the entries a REPL session has run so far: what a new entry
+/// is checked against (its program grows from this one; its names may refer to
+/// these, and may not declare them again: ChocoPy's duplicate-declaration error).
+///
+/// The functions of `program` keep their signatures only (no bodies, no nested
+/// functions): checking an entry costs the same early and late in a session. Ids of
+/// the IR are stable across entries (arenas only grow), so an id below the arena
+/// sizes of the prelude names a declaration of an earlier entry.
+#[derive(Debug, Clone, Default)]
+pub struct Prelude {
+    /// The earlier entries' globals, functions (signatures) and classes.
+    pub program: Program,
+    names: HashMap<String, Binding>,
+}
+
+impl Prelude {
+    /// The names bound at the top level, sorted (for completion and `:help`).
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.names.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// The number of variables, functions and classes declared so far (arena sizes):
+    /// ids below these belong to earlier entries.
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (
+            self.program.vars.len(),
+            self.program.funcs.len(),
+            self.program.classes.len(),
+        )
+    }
+}
+
+/// Checks one REPL entry against the declarations of the earlier ones (`prelude`;
+/// `None` for a whole program) and lowers it. Returns the analysis, whose program
+/// holds the prelude's declarations and the entry's code, and the prelude to check
+/// the next entry against (meaningful only when there are no errors; empty when
+/// `prelude` is `None`).
+pub fn analyze_after(
+    file: &ast::SourceFile,
+    keep_types: bool,
+    prelude: Option<&Prelude>,
+) -> (Analysis, Prelude) {
     let mut l = Lowerer {
         keep_types,
         order: 0,
@@ -196,7 +243,17 @@ pub fn analyze(file: &ast::SourceFile, keep_types: bool) -> Analysis {
         decl_errors: Vec::new(),
         attr_decls: Vec::new(),
     };
-    l.program(file);
+    if let Some(pre) = prelude {
+        l.prog = pre.program.clone();
+        for (c, class) in l.prog.classes.iter() {
+            l.pending.entry(class.name.clone()).or_insert(c);
+        }
+    }
+    l.program(file, prelude.map(|p| &p.names));
+    let mut next = Prelude::default();
+    if prelude.is_some() {
+        next.names = l.scopes.first().map(|s| s.names.clone()).unwrap_or_default();
+    }
     let (errors, typing) = if l.decl_errors.is_empty() {
         let errors = l
             .errors
@@ -221,11 +278,37 @@ pub fn analyze(file: &ast::SourceFile, keep_types: bool) -> Analysis {
             .collect();
         (errors, Typing::default())
     };
-    Analysis {
-        program: l.prog,
-        errors,
-        typing,
+    if prelude.is_some() {
+        next.program = signatures_only(&l.prog);
     }
+    (
+        Analysis {
+            program: l.prog,
+            errors,
+            typing,
+        },
+        next,
+    )
+}
+
+/// `p` with every function reduced to its signature: no body, locals or nested
+/// functions (the ids of all stay valid).
+fn signatures_only(p: &Program) -> Program {
+    // Cloned, not rebuilt: an id is valid only in its own arena (and its clones).
+    let mut out = Program {
+        classes: p.classes.clone(),
+        vars: p.vars.clone(),
+        funcs: p.funcs.clone(),
+        globals: p.globals.clone(),
+        functions: p.functions.clone(),
+        main: Vec::new(),
+    };
+    for (_, f) in out.funcs.iter_mut() {
+        f.body = Vec::new();
+        f.locals = Vec::new();
+        f.nested = Vec::new();
+    }
+    out
 }
 
 /// An error reported after others of the same statement: node kind, span, error.
@@ -440,12 +523,20 @@ impl Lowerer {
         true
     }
 
-    fn program(&mut self, file: &ast::SourceFile) {
+    fn program(&mut self, file: &ast::SourceFile, earlier: Option<&HashMap<String, Binding>>) {
         let mut global = Scope {
             func: None,
             names: HashMap::default(),
             assignable: HashSet::default(),
         };
+        if let Some(names) = earlier {
+            for (name, b) in names {
+                global.names.insert(name.clone(), *b);
+                if let Binding::Var(v) = b {
+                    global.assignable.insert(*v);
+                }
+            }
+        }
         global
             .names
             .insert("print".into(), Binding::Builtin(Builtin::Print));
