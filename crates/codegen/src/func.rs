@@ -127,26 +127,26 @@ fn start(m: &mut Ctx) -> Body {
     let i = g.f.local("i", ValType::I32);
     if !g.m.imports_runtime {
         g.f.extend([
-        I::I32Const(256),
-        I::ArrayNewDefault(strs),
-        I::GlobalSet(G::Chars as u32),
-        I::Loop(BlockType::Empty),
-        I::GlobalGet(G::Chars as u32),
-        I::LocalGet(i),
-        I::LocalGet(i),
-        I::ArrayNewFixed {
-            array_type_index: s,
-            array_size: 1,
-        },
-        I::ArraySet(strs),
-        I::LocalGet(i),
-        I::I32Const(1),
-        I::I32Add,
-        I::LocalTee(i),
-        I::I32Const(256),
-        I::I32LtU,
-        I::BrIf(0),
-        I::End,
+            I::I32Const(256),
+            I::ArrayNewDefault(strs),
+            I::GlobalSet(G::Chars as u32),
+            I::Loop(BlockType::Empty),
+            I::GlobalGet(G::Chars as u32),
+            I::LocalGet(i),
+            I::LocalGet(i),
+            I::ArrayNewFixed {
+                array_type_index: s,
+                array_size: 1,
+            },
+            I::ArraySet(strs),
+            I::LocalGet(i),
+            I::I32Const(1),
+            I::I32Add,
+            I::LocalTee(i),
+            I::I32Const(256),
+            I::I32LtU,
+            I::BrIf(0),
+            I::End,
         ]);
     }
     // A one-character literal is the table's string (one-character strings are

@@ -478,7 +478,10 @@ impl Ctx<'_> {
         match self.funcs.get(&f) {
             Some(&(index, _)) => vec![I::Call(index)],
             None => {
-                self.invalid(format!("call of function {} that is not compiled", self.p.funcs[f].name));
+                self.invalid(format!(
+                    "call of function {} that is not compiled",
+                    self.p.funcs[f].name
+                ));
                 vec![I::Unreachable]
             }
         }
@@ -536,7 +539,10 @@ pub fn compile_entry(
     let info = info.expect("a REPL entry");
     let needed = session.closure(&info.used);
     if needed == all {
-        return Ok(EntryModule { bytes, ..info.entry });
+        return Ok(EntryModule {
+            bytes,
+            ..info.entry
+        });
     }
     let (bytes, again) = compile_module(p, opts, Some((session, before, &needed)))?;
     let again = again.expect("a REPL entry");
@@ -546,7 +552,10 @@ pub fn compile_entry(
             message: "a type of an earlier entry was needed but not declared".into(),
         });
     }
-    Ok(EntryModule { bytes, ..again.entry })
+    Ok(EntryModule {
+        bytes,
+        ..again.entry
+    })
 }
 
 /// What [`compile_module`] found in a REPL entry.
@@ -723,7 +732,11 @@ fn compile_module(
     for &f in &ext.funcs {
         let ty = func_type(&mut t, f);
         ext_funcs.insert(f, (next_global, ty));
-        global_imports.push((format!("func{}", f.index()), next_global, types::non_null(ty)));
+        global_imports.push((
+            format!("func{}", f.index()),
+            next_global,
+            types::non_null(ty),
+        ));
         next_global += 1;
     }
     for (c, _) in p.classes.iter() {
@@ -997,7 +1010,10 @@ fn compile_module(
                 Some(f) => {
                     return Err(CodegenError::InvalidIr {
                         function: p.classes[c].name.clone(),
-                        message: format!("method {} is neither compiled nor imported", p.funcs[f].name),
+                        message: format!(
+                            "method {} is neither compiled nor imported",
+                            p.funcs[f].name
+                        ),
                     });
                 }
                 None => insns.push(I::RefFunc(Rt::ObjectInit as u32)),
@@ -1260,11 +1276,7 @@ fn global_init(m: &mut Ctx, c: &Const, ty: &Type) -> ConstExpr {
 ///
 /// In a REPL entry (`before`): those of its own code and of the classes it creates
 /// objects of (`classes`: attributes' initial values, inherited ones too).
-fn string_literals(
-    p: &Program,
-    before: &Before,
-    classes: &dyn Fn(ClassId) -> bool,
-) -> Vec<String> {
+fn string_literals(p: &Program, before: &Before, classes: &dyn Fn(ClassId) -> bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut add = |c: &Const| {
         if let Const::Str(s) = c {

@@ -34,8 +34,8 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeSet;
 use wasm_encoder::{
-    ArrayType, CompositeInnerType, FieldType, FuncType, HeapType, RefType, StorageType,
-    StructType, SubType, ValType,
+    ArrayType, CompositeInnerType, FieldType, FuncType, HeapType, RefType, StorageType, StructType,
+    SubType, ValType,
 };
 
 /// The module name every import of an entry module comes from: the host defines the

@@ -223,7 +223,12 @@ impl<'s> Types<'s> {
     /// module of the session), the earlier entries' groups `include` (in session
     /// order, each after those it refers to), then the entry's own group, starting
     /// with the structs and dispatch tables of its new classes.
-    pub fn new_repl(p: &Program, session: &'s Session, include: &[usize], before: &Before) -> Types<'s> {
+    pub fn new_repl(
+        p: &Program,
+        session: &'s Session,
+        include: &[usize],
+        before: &Before,
+    ) -> Types<'s> {
         let mut t = Types {
             repl: None,
             group: Vec::new(),
@@ -331,7 +336,10 @@ impl<'s> Types<'s> {
             if !before.class(c) {
                 t.class[c.index()] = t.reserve();
                 t.class_vt[c.index()] = t.reserve();
-                let (n, nv) = (t.number_of(t.class[c.index()]), t.number_of(t.class_vt[c.index()]));
+                let (n, nv) = (
+                    t.number_of(t.class[c.index()]),
+                    t.number_of(t.class_vt[c.index()]),
+                );
                 let mt = t.repl.as_mut().expect("set above");
                 mt.new_keys.push((Key::Class(c.index() as u32), n));
                 mt.new_keys.push((Key::Vtable(c.index() as u32), nv));
@@ -361,7 +369,11 @@ impl<'s> Types<'s> {
 
     /// The type an earlier entry made for `key` (a REPL session's registry), or
     /// `make`'s new type in the own group (registered under `key`).
-    fn shared(&mut self, key: impl FnOnce(&Self) -> Key, make: impl FnOnce(&mut Self) -> u32) -> u32 {
+    fn shared(
+        &mut self,
+        key: impl FnOnce(&Self) -> Key,
+        make: impl FnOnce(&mut Self) -> u32,
+    ) -> u32 {
         let Some(mt) = &self.repl else {
             return make(self);
         };

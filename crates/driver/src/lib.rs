@@ -185,11 +185,17 @@ fn render_errors<'e>(
     }
 }
 
-pub(crate) fn render_syntax_errors(src: &Source, errors: &[chocopy_syntax::SyntaxError]) -> Failure {
+pub(crate) fn render_syntax_errors(
+    src: &Source,
+    errors: &[chocopy_syntax::SyntaxError],
+) -> Failure {
     render_errors(src, errors.iter().map(|e| (&e.range, &e.message, &e.label)))
 }
 
-pub(crate) fn render_semantic_errors(src: &Source, errors: &[chocopy_resolve::SemanticError]) -> Failure {
+pub(crate) fn render_semantic_errors(
+    src: &Source,
+    errors: &[chocopy_resolve::SemanticError],
+) -> Failure {
     render_errors(src, errors.iter().map(|e| (&e.range, &e.message, &e.label)))
 }
 
@@ -240,7 +246,10 @@ fn analyze(src: &Source) -> Result<(chocopy_syntax::Parse, Program), Failure> {
 /// `A.m`), for runtime error locations. Definitions are items of the file, of class
 /// bodies and of function bodies only, so only those are visited (not the
 /// statements).
-pub(crate) fn source_info(src: &Source, parse: &chocopy_syntax::Parse) -> chocopy_codegen::SourceInfo {
+pub(crate) fn source_info(
+    src: &Source,
+    parse: &chocopy_syntax::Parse,
+) -> chocopy_codegen::SourceInfo {
     use chocopy_syntax::ast::{AstNode, Item};
     fn walk(
         items: impl Iterator<Item = Item>,

@@ -30,19 +30,19 @@ struct Config {
     save_modules: Option<std::path::PathBuf>,
 }
 
-fn new_session(c: &Config, handle: &Arc<Mutex<Option<(wasmtime::Engine, Arc<AtomicBool>)>>>) -> Result<Session, String> {
-    let mut s = Session::new(
+fn new_session(
+    c: &Config,
+    handle: &Arc<Mutex<Option<(wasmtime::Engine, Arc<AtomicBool>)>>>,
+) -> Result<Session, String> {
+    let s = Session::new(
         c.opts.clone(),
         c.cfg.clone(),
+        c.save_modules.clone(),
         Box::new(std::io::stdin()),
         Box::new(std::io::stdout()),
         Box::new(std::io::stderr()),
     )
     .map_err(|e| e.to_string())?;
-    if let Some(dir) = &c.save_modules {
-        s.save_modules(dir.clone())
-            .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
-    }
     *handle.lock().unwrap() = Some(s.interrupt_handle());
     Ok(s)
 }
@@ -172,7 +172,10 @@ pub(crate) fn main(args: &ReplArgs) -> ExitCode {
     let history = history_path();
     if let (Some(ed), Some(h)) = (editor.as_mut(), &history) {
         let _ = ed.load_history(h);
-        println!("ChocoPy {} REPL (each entry compiled to WebAssembly). :help for help, Ctrl-D to quit.", env!("CARGO_PKG_VERSION"));
+        println!(
+            "ChocoPy {} REPL (each entry compiled to WebAssembly). :help for help, Ctrl-D to quit.",
+            env!("CARGO_PKG_VERSION")
+        );
     }
     loop {
         let line = match editor.as_mut() {

@@ -63,10 +63,13 @@ pub struct Session {
 impl Session {
     /// A new session whose programs write to `stdout` and `stderr` and read
     /// `stdin`; its modules are compiled with `opts` and run with `cfg`'s limits
-    /// (per entry). Instantiates the base module.
+    /// (per entry). With `save_modules`, every module compiled is written to
+    /// `DIR/entry-N.wasm` (the base module, which [`Session::new`] instantiates, is
+    /// `entry-0.wasm`; the directory is created).
     pub fn new(
         opts: Options,
         cfg: RunConfig,
+        save_modules: Option<std::path::PathBuf>,
         stdin: Box<dyn std::io::Read + Send>,
         stdout: Box<dyn Write + Send>,
         stderr: Box<dyn Write + Send>,
@@ -92,6 +95,10 @@ impl Session {
                 .map_err(|e| RunError::Module(e.to_string()))?;
         }
         store.set_epoch_deadline(1);
+        if let Some(dir) = &save_modules {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| RunError::Module(format!("cannot create `{}`: {e}", dir.display())))?;
+        }
         let codegen = chocopy_codegen::Session::new();
         let base = chocopy_codegen::compile_entry(
             &Program::default(),
@@ -118,7 +125,7 @@ impl Session {
             opts,
             cfg,
             compiled: 0,
-            save_modules: None,
+            save_modules,
             last: None,
             class_names: Vec::new(),
             interrupted: Arc::new(AtomicBool::new(false)),
@@ -133,14 +140,6 @@ impl Session {
             .call(&mut s.store, ())
             .map_err(|e| RunError::Trap(e.to_string()))?;
         Ok(s)
-    }
-
-    /// Writes the module of every compiled entry to `dir/entry-N.wasm` (the base
-    /// module is `entry-0.wasm`).
-    pub fn save_modules(&mut self, dir: std::path::PathBuf) -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        self.save_modules = Some(dir);
-        Ok(())
     }
 
     /// The flag a Ctrl-C handler sets (with [`Session::interrupt_handle`]) to stop
@@ -171,7 +170,11 @@ impl Session {
 
     /// Defines an instance's exports for the entries to come: the base module's
     /// memory and runtime globals, an entry's globals, functions and dispatch tables.
-    fn define_exports(&mut self, instance: &wasmtime::Instance, base: bool) -> Result<(), RunError> {
+    fn define_exports(
+        &mut self,
+        instance: &wasmtime::Instance,
+        base: bool,
+    ) -> Result<(), RunError> {
         let exports: Vec<(String, Extern)> = instance
             .exports(&mut self.store)
             .map(|e| (e.name().to_string(), e.into_extern()))
@@ -324,7 +327,10 @@ impl Session {
         }
         self.interrupted.store(false, Ordering::SeqCst);
         self.store.set_epoch_deadline(1);
-        let alarm = self.cfg.timeout.map(|t| runner::Alarm::start(&self.engine, t));
+        let alarm = self
+            .cfg
+            .timeout
+            .map(|t| runner::Alarm::start(&self.engine, t));
         let result = start.call(&mut self.store, ());
         drop(alarm);
         if result.is_err() {
@@ -360,7 +366,11 @@ impl Session {
                         format!("fuel limit exceeded: the entry executed more than {} instructions (--fuel)", fuel.unwrap_or(0))
                     }
                     Some(Trap::Interrupt) if self.interrupted.load(Ordering::SeqCst) => {
-                        "KeyboardInterrupt".to_string()
+                        // As Python: the name alone.
+                        self.flush_host();
+                        let _ = writeln!(self.store.data_mut().stderr, "KeyboardInterrupt");
+                        self.flush_host();
+                        return EntryOutcome::Failed(130);
                     }
                     Some(Trap::Interrupt) => format!(
                         "time limit exceeded: the entry ran longer than {} s (--timeout)",
@@ -450,12 +460,14 @@ impl Session {
     }
 
     fn runtime_global(&mut self, name: &str) -> Option<wasmtime::Rooted<wasmtime::AnyRef>> {
-        let Extern::Global(g) = self.linker.get(
-            &mut self.store,
-            chocopy_codegen::SESSION_MODULE,
-            &format!("rt.{name}"),
-        )
-        .ok()?
+        let Extern::Global(g) = self
+            .linker
+            .get(
+                &mut self.store,
+                chocopy_codegen::SESSION_MODULE,
+                &format!("rt.{name}"),
+            )
+            .ok()?
         else {
             return None;
         };
@@ -499,10 +511,7 @@ impl Session {
             };
             return match elem {
                 None => {
-                    let bytes: Vec<u8> = vals
-                        .iter()
-                        .map(|v| v.i32().unwrap_or(0) as u8)
-                        .collect();
+                    let bytes: Vec<u8> = vals.iter().map(|v| v.i32().unwrap_or(0) as u8).collect();
                     py_str_repr(&bytes)
                 }
                 Some(e) => {
@@ -590,7 +599,10 @@ fn echo_global(p: &mut Program, next: &mut Program) -> Option<(VarId, Type)> {
     let Some(Stmt::Expr(e)) = p.main.pop() else {
         return None;
     };
-    let value = Expr { ty: e.ty.clone(), ..e };
+    let value = Expr {
+        ty: e.ty.clone(),
+        ..e
+    };
     p.main.push(Stmt::Assign {
         targets: vec![Place::Var(v)],
         value,
@@ -654,7 +666,8 @@ impl Splitter {
         let blank = line.trim().is_empty();
         let at_col0 = !blank && !line.starts_with([' ', '\t']);
         if self.pending() {
-            let continues = line.trim_start().starts_with("elif") || line.trim_start().starts_with("else");
+            let continues =
+                line.trim_start().starts_with("elif") || line.trim_start().starts_with("else");
             if blank || (at_col0 && !(self.compound && continues)) {
                 out.push(std::mem::take(&mut self.buf));
                 self.compound = false;

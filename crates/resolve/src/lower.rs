@@ -252,7 +252,11 @@ pub fn analyze_after(
     l.program(file, prelude.map(|p| &p.names));
     let mut next = Prelude::default();
     if prelude.is_some() {
-        next.names = l.scopes.first().map(|s| s.names.clone()).unwrap_or_default();
+        next.names = l
+            .scopes
+            .first()
+            .map(|s| s.names.clone())
+            .unwrap_or_default();
     }
     let (errors, typing) = if l.decl_errors.is_empty() {
         let errors = l
