@@ -23,6 +23,10 @@ Commands:
 Ctrl-C stops a running entry.
 ";
 
+/// What a Ctrl-C handler needs to stop the running entry: the current session's
+/// engine (whose epoch it advances) and its interrupted flag.
+type InterruptHandle = Arc<Mutex<Option<(wasmtime::Engine, Arc<AtomicBool>)>>>;
+
 /// The session's configuration, kept for `:reset`.
 struct Config {
     opts: Options,
@@ -30,10 +34,7 @@ struct Config {
     save_modules: Option<std::path::PathBuf>,
 }
 
-fn new_session(
-    c: &Config,
-    handle: &Arc<Mutex<Option<(wasmtime::Engine, Arc<AtomicBool>)>>>,
-) -> Result<Session, String> {
+fn new_session(c: &Config, handle: &InterruptHandle) -> Result<Session, String> {
     let s = Session::new(
         c.opts.clone(),
         c.cfg.clone(),
@@ -119,7 +120,7 @@ pub(crate) fn main(args: &ReplArgs) -> ExitCode {
     let interactive = std::io::stdin().is_terminal();
     // Ctrl-C stops the running entry (an epoch interruption); with no entry
     // running and no terminal, it ends the session.
-    let handle: Arc<Mutex<Option<(wasmtime::Engine, Arc<AtomicBool>)>>> = Arc::default();
+    let handle: InterruptHandle = Arc::default();
     let running = Arc::new(AtomicBool::new(false));
     {
         let (handle, running) = (handle.clone(), running.clone());
