@@ -499,6 +499,20 @@ fn ancestry(p: &Program, c: ClassId) -> Vec<ClassId> {
     out
 }
 
+/// The class that introduced method slot `slot` of the class whose ancestry (itself
+/// first) is `chain`: the root-most one with that many slots; `None` (`object`) for
+/// `__init__`.
+fn slot_root(p: &Program, chain: &[ClassId], slot: usize) -> Option<ClassId> {
+    if slot == 0 {
+        return None;
+    }
+    chain
+        .iter()
+        .rev()
+        .copied()
+        .find(|&k| p.classes[k].layout.methods.len() > slot)
+}
+
 /// Compiles flat IR to a WebAssembly module.
 ///
 /// Errors: [`CodegenError::NotFlat`] if nested functions remain;
@@ -599,15 +613,7 @@ fn compile_module(
         }
         let chain = ancestry(p, c);
         for (slot, entry) in class.layout.methods.iter().enumerate() {
-            let root = if slot == 0 {
-                None
-            } else {
-                chain
-                    .iter()
-                    .rev()
-                    .copied()
-                    .find(|&k| p.classes[k].layout.methods.len() > slot)
-            };
+            let root = slot_root(p, &chain, slot);
             let self_ty = match root {
                 Some(r) => nullable(t.class(r)),
                 None => nullable(t.object),
@@ -653,16 +659,7 @@ fn compile_module(
                     Some(&ty) => ty,
                     None => {
                         // An earlier class's method (REPL sessions): its slot type.
-                        let chain = ancestry(p, c);
-                        let root = if slot == 0 {
-                            None
-                        } else {
-                            chain
-                                .iter()
-                                .rev()
-                                .copied()
-                                .find(|&k| p.classes[k].layout.methods.len() > slot)
-                        };
+                        let root = slot_root(p, &ancestry(p, c), slot);
                         let self_ty = match root {
                             Some(r) => nullable(t.class(r)),
                             None => nullable(t.object),

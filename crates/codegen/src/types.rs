@@ -159,26 +159,7 @@ impl<'s> Types<'s> {
     /// The types every module has, and the structs and dispatch tables of the
     /// classes of `p` (their fields are filled in by [`Types::define_classes`]).
     pub fn new(p: &Program) -> Types<'s> {
-        let mut t = Types {
-            repl: None,
-            group: Vec::new(),
-            group_funcs: HashMap::default(),
-            plain: Vec::new(),
-            plain_index: HashMap::default(),
-            frozen: std::cell::Cell::new(false),
-            lists: HashMap::default(),
-            cells: HashMap::default(),
-            object: 0,
-            object_vt: 0,
-            class: vec![u32::MAX; p.classes.len()],
-            class_vt: vec![u32::MAX; p.classes.len()],
-            str: 0,
-            box_int: 0,
-            box_bool: 0,
-            empty: 0,
-            strs: 0,
-            bounds_own: 0,
-        };
+        let mut t = Types::empty(p);
         // Supertypes must come before their subtypes: reserve the class types first,
         // in hierarchy order (the arena's: a superclass is declared first).
         t.object = t.reserve();
@@ -229,26 +210,16 @@ impl<'s> Types<'s> {
         include: &[usize],
         before: &Before,
     ) -> Types<'s> {
-        let mut t = Types {
-            repl: None,
-            group: Vec::new(),
-            group_funcs: HashMap::default(),
-            plain: Vec::new(),
-            plain_index: HashMap::default(),
-            frozen: std::cell::Cell::new(false),
-            lists: HashMap::default(),
-            cells: HashMap::default(),
-            object: 0,
-            object_vt: 1,
-            class: vec![u32::MAX; p.classes.len()],
-            class_vt: vec![u32::MAX; p.classes.len()],
-            str: 3,
-            box_int: 4,
-            box_bool: 5,
-            empty: 6,
-            strs: 7,
-            bounds_own: 0,
-        };
+        let mut t = Types::empty(p);
+        (
+            t.object,
+            t.object_vt,
+            t.str,
+            t.box_int,
+            t.box_bool,
+            t.empty,
+            t.strs,
+        ) = (0, 1, 3, 4, 5, 6, 7);
         let i32_field = |m| field(StorageType::Val(ValType::I32), m);
         let base = [
             sub(
@@ -414,6 +385,30 @@ impl<'s> Types<'s> {
     pub fn use_type(&self, i: u32) {
         if i < PLAIN {
             self.mark(i);
+        }
+    }
+
+    /// No types yet; room for the classes of `p`.
+    fn empty(p: &Program) -> Types<'s> {
+        Types {
+            repl: None,
+            group: Vec::new(),
+            group_funcs: HashMap::default(),
+            plain: Vec::new(),
+            plain_index: HashMap::default(),
+            frozen: std::cell::Cell::new(false),
+            lists: HashMap::default(),
+            cells: HashMap::default(),
+            object: 0,
+            object_vt: 0,
+            class: vec![u32::MAX; p.classes.len()],
+            class_vt: vec![u32::MAX; p.classes.len()],
+            str: 0,
+            box_int: 0,
+            box_bool: 0,
+            empty: 0,
+            strs: 0,
+            bounds_own: 0,
         }
     }
 

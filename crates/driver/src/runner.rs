@@ -353,6 +353,31 @@ pub(crate) fn wasi_linker(engine: &Engine) -> Result<Linker<Host>, RunError> {
     Ok(linker)
 }
 
+/// A store whose programs use the given standard streams, with `cfg`'s memory
+/// limit (1 GiB if none).
+pub(crate) fn new_store(
+    engine: &Engine,
+    cfg: &RunConfig,
+    stdin: Box<dyn Read + Send>,
+    stdout: Box<dyn Write + Send>,
+    stderr: Box<dyn Write + Send>,
+) -> Store<Host> {
+    let limit = cfg.memory_limit.unwrap_or(DEFAULT_MEMORY_LIMIT);
+    let mut store = Store::new(
+        engine,
+        Host {
+            stdin,
+            stdout,
+            stderr,
+            limits: wasmtime::StoreLimitsBuilder::new()
+                .memory_size(usize::try_from(limit).unwrap_or(usize::MAX))
+                .build(),
+        },
+    );
+    store.limiter(|h| &mut h.limits);
+    store
+}
+
 /// Advances `engine`'s epoch once `after` has passed, unless dropped first: the
 /// wall-time limit of one run.
 pub(crate) struct Alarm {
@@ -399,18 +424,7 @@ fn execute(
         cfg,
     } = loaded;
     let limit = cfg.memory_limit.unwrap_or(DEFAULT_MEMORY_LIMIT);
-    let mut store = Store::new(
-        engine,
-        Host {
-            stdin,
-            stdout,
-            stderr,
-            limits: wasmtime::StoreLimitsBuilder::new()
-                .memory_size(usize::try_from(limit).unwrap_or(usize::MAX))
-                .build(),
-        },
-    );
-    store.limiter(|h| &mut h.limits);
+    let mut store = new_store(engine, cfg, stdin, stdout, stderr);
     let count_fuel = cfg.count_fuel || cfg.fuel.is_some();
     let initial_fuel = cfg.fuel.unwrap_or(u64::MAX);
     if count_fuel {

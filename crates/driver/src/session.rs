@@ -76,19 +76,7 @@ impl Session {
     ) -> Result<Session, RunError> {
         let engine = runner::make_engine(&cfg, true)?;
         let linker = runner::wasi_linker(&engine)?;
-        let limit = cfg.memory_limit.unwrap_or(runner::DEFAULT_MEMORY_LIMIT);
-        let mut store = Store::new(
-            &engine,
-            Host {
-                stdin,
-                stdout,
-                stderr,
-                limits: wasmtime::StoreLimitsBuilder::new()
-                    .memory_size(usize::try_from(limit).unwrap_or(usize::MAX))
-                    .build(),
-            },
-        );
-        store.limiter(|h| &mut h.limits);
+        let mut store = runner::new_store(&engine, &cfg, stdin, stdout, stderr);
         if cfg.count_fuel || cfg.fuel.is_some() {
             store
                 .set_fuel(u64::MAX)
