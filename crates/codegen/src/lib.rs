@@ -549,8 +549,15 @@ pub fn compile_entry(
 ) -> Result<EntryModule, CodegenError> {
     // Once with every earlier group, then with those the code used.
     let all: Vec<usize> = (0..session.group_count()).collect();
+    let declared = |info: Option<EntryInfo>| match info {
+        Some(info) if !info.missing => Ok(info),
+        _ => Err(CodegenError::InvalidIr {
+            function: "<session>".into(),
+            message: "a type of an earlier entry was needed but not declared".into(),
+        }),
+    };
     let (bytes, info) = compile_module(p, opts, Some((session, before, &all)))?;
-    let info = info.expect("a REPL entry");
+    let info = declared(info)?;
     let needed = session.closure(&info.used);
     if needed == all {
         return Ok(EntryModule {
@@ -559,16 +566,9 @@ pub fn compile_entry(
         });
     }
     let (bytes, again) = compile_module(p, opts, Some((session, before, &needed)))?;
-    let again = again.expect("a REPL entry");
-    if again.missing {
-        return Err(CodegenError::InvalidIr {
-            function: "<session>".into(),
-            message: "a type of an earlier entry was needed but not declared".into(),
-        });
-    }
     Ok(EntryModule {
         bytes,
-        ..again.entry
+        ..declared(again)?.entry
     })
 }
 

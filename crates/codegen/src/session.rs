@@ -176,15 +176,22 @@ pub(crate) struct ModuleTypes<'s> {
     pub used: std::cell::RefCell<BTreeSet<usize>>,
     /// Types made by this entry, by key, with their session numbers.
     pub new_keys: Vec<(Key, u32)>,
-    /// The first type needed from a group that was not declared (the entry is then
-    /// compiled again with every group).
+    /// Whether the code needed a type of an earlier group that was not declared
+    /// (an internal error: the groups declared come from a compilation with all).
     pub missing: std::cell::Cell<bool>,
 }
 
 impl ModuleTypes<'_> {
-    /// The session number of module type `i` (types outside the groups: none).
-    pub fn number_of(&self, i: u32) -> Option<u32> {
-        self.number.get(i as usize).copied()
+    /// The session number of module type `i` (`u32::MAX` for types outside the
+    /// groups).
+    pub fn number_of(&self, i: u32) -> u32 {
+        if i >= crate::types::PLAIN {
+            u32::MAX
+        } else if i < self.own_start {
+            self.number.get(i as usize).copied().unwrap_or(u32::MAX)
+        } else {
+            self.session.next_number() + (i - self.own_start)
+        }
     }
 
     /// Marks the group of module index `i` as used, if it is an earlier group's.
@@ -222,11 +229,7 @@ impl ModuleTypes<'_> {
             .iter()
             .map(|t| {
                 remap(t, &mut |i| {
-                    let n = if i >= self.own_start {
-                        self.session.next_number() + (i - self.own_start)
-                    } else {
-                        self.number[i as usize]
-                    };
+                    let n = self.number_of(i);
                     if (BASE_TYPES..self.session.next_number()).contains(&n) {
                         let g = self
                             .session

@@ -322,14 +322,9 @@ impl<'s> Types<'s> {
     /// The session number of module type `i` (REPL sessions only; `u32::MAX` for
     /// types outside the groups).
     fn number_of(&self, i: u32) -> u32 {
-        let Some(mt) = &self.repl else { return i };
-        if i >= PLAIN {
-            return u32::MAX;
-        }
-        if i < mt.own_start {
-            mt.number_of(i).unwrap_or(u32::MAX)
-        } else {
-            mt.session.next_number() + (i - mt.own_start)
+        match &self.repl {
+            Some(mt) => mt.number_of(i),
+            None => i,
         }
     }
 
@@ -345,10 +340,9 @@ impl<'s> Types<'s> {
         key: impl FnOnce(&Self) -> Key,
         make: impl FnOnce(&mut Self) -> u32,
     ) -> u32 {
-        let Some(mt) = &self.repl else {
+        if self.repl.is_none() {
             return make(self);
-        };
-        let _ = mt;
+        }
         let k = key(self);
         if let Some(i) = self.repl.as_ref().and_then(|mt| mt.lookup(&k)) {
             return i;
