@@ -135,18 +135,40 @@ pub struct Source {
 }
 
 /// A compilation that failed: diagnostics rendered for humans (file:line:col and a
-/// snippet each). The process should exit with code 1.
+/// snippet each), and the same errors as data, for tools (the playground). The
+/// process should exit with code 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     /// Rendered diagnostics, ready for stderr.
     pub rendered: String,
+    /// Each error at its place in the source (empty for a failure with no place,
+    /// such as an internal compiler error).
+    pub errors: Vec<Located>,
+}
+
+/// An error at a byte range of the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// Byte offsets into the source text.
+    pub range: std::ops::Range<usize>,
+    /// The message (without the file name and position).
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure with no place in the source: `message` rendered as an error.
+    pub fn plain(message: &str) -> Failure {
+        Failure {
+            rendered: diagnostics::render_plain(message),
+            errors: Vec::new(),
+        }
+    }
 }
 
 /// Reads a source file. Errors (missing file, not UTF-8) become rendered diagnostics.
 pub fn load(path: &str) -> Result<Source, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| Failure {
-        rendered: diagnostics::render_plain(&format!("cannot read `{path}`: {e}")),
-    })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::plain(&format!("cannot read `{path}`: {e}")))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source {
             name: path.to_string(),
@@ -165,6 +187,10 @@ pub fn load(path: &str) -> Result<Source, Failure> {
             );
             Err(Failure {
                 rendered: diagnostics::render(path, &lossy, &[d]),
+                errors: vec![Located {
+                    range: start..end,
+                    message: "source file is not valid UTF-8".into(),
+                }],
             })
         }
     }
@@ -175,13 +201,19 @@ fn render_errors<'e>(
     src: &Source,
     errors: impl Iterator<Item = (&'e std::ops::Range<usize>, &'e String, &'e String)>,
 ) -> Failure {
+    let mut located = Vec::new();
     let ds: Vec<Diagnostic> = errors
         .map(|(range, message, label)| {
+            located.push(Located {
+                range: range.clone(),
+                message: message.clone(),
+            });
             Diagnostic::error(range.clone(), message.clone(), label.clone())
         })
         .collect();
     Failure {
         rendered: diagnostics::render(&src.name, &src.text, &ds),
+        errors: located,
     }
 }
 
@@ -310,18 +342,12 @@ pub fn build(src: &Source, opts: &Options) -> Result<Vec<u8>, Failure> {
     codegen.source = Some(source_info(src, &parse));
     drop_in_background(parse);
     let lifted = chocopy_closure::lower(ir, opts.strategy.0, &opts.inline, opts.verify_ir)
-        .map_err(|e| Failure {
-            rendered: diagnostics::render_plain(&e.to_string()),
-        })?;
-    let wasm = chocopy_codegen::compile(&lifted, &codegen).map_err(|e| Failure {
-        rendered: diagnostics::render_plain(&format!("internal compiler error: {e}")),
-    })?;
+        .map_err(|e| Failure::plain(&e.to_string()))?;
+    let wasm = chocopy_codegen::compile(&lifted, &codegen)
+        .map_err(|e| Failure::plain(&format!("internal compiler error: {e}")))?;
     drop_in_background(lifted);
-    chocopy_codegen::validate(&wasm).map_err(|e| Failure {
-        rendered: diagnostics::render_plain(&format!(
-            "internal compiler error: invalid module: {e}"
-        )),
-    })?;
+    chocopy_codegen::validate(&wasm)
+        .map_err(|e| Failure::plain(&format!("internal compiler error: invalid module: {e}")))?;
     Ok(wasm)
 }
 
@@ -349,19 +375,14 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 /// Compiles `src` to a validated WebAssembly module, keeping the IR after each pass.
 pub fn compile(src: &Source, opts: &Options) -> Result<Compiled, Failure> {
     let (parse, ir) = analyze(src)?;
-    let stages = chocopy_closure::run(&ir, opts.strategy.0, &opts.inline).map_err(|e| Failure {
-        rendered: diagnostics::render_plain(&e.to_string()),
-    })?;
+    let stages = chocopy_closure::run(&ir, opts.strategy.0, &opts.inline)
+        .map_err(|e| Failure::plain(&e.to_string()))?;
     let mut codegen = opts.codegen.clone();
     codegen.source = Some(source_info(src, &parse));
-    let wasm = chocopy_codegen::compile(&stages.lifted, &codegen).map_err(|e| Failure {
-        rendered: diagnostics::render_plain(&format!("internal compiler error: {e}")),
-    })?;
-    chocopy_codegen::validate(&wasm).map_err(|e| Failure {
-        rendered: diagnostics::render_plain(&format!(
-            "internal compiler error: invalid module: {e}"
-        )),
-    })?;
+    let wasm = chocopy_codegen::compile(&stages.lifted, &codegen)
+        .map_err(|e| Failure::plain(&format!("internal compiler error: {e}")))?;
+    chocopy_codegen::validate(&wasm)
+        .map_err(|e| Failure::plain(&format!("internal compiler error: invalid module: {e}")))?;
     Ok(Compiled { ir, stages, wasm })
 }
 
@@ -394,8 +415,6 @@ pub fn emit(src: &Source, stage: Stage, opts: &Options, naming: Naming) -> Resul
         Stage::ClosureReport => {
             chocopy_closure::report::closure_report(&c.ir, &c.stages, opts.strategy.0, &opts.inline)
         }
-        _ => chocopy_codegen::to_wat(&c.wasm).map_err(|e| Failure {
-            rendered: diagnostics::render_plain(&e),
-        })?,
+        _ => chocopy_codegen::to_wat(&c.wasm).map_err(|e| Failure::plain(&e))?,
     })
 }

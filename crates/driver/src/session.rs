@@ -10,7 +10,7 @@
 //! keeps what the entry did before it.
 
 use crate::runner::{self, Exit, Host, RunConfig, RunError};
-use crate::{diagnostics, Failure, Options, Source, Stage};
+use crate::{Failure, Options, Source, Stage};
 use chocopy_ir::{Const, Expr, Place, Program, Stmt, Type, VarDef, VarId};
 use chocopy_resolve::lower::Prelude;
 use std::io::Write;
@@ -40,23 +40,222 @@ struct Last {
     bytes: Vec<u8>,
 }
 
-/// A REPL session: the compiler's state (the earlier entries' declarations, the
-/// codegen session) and the engine's (one store and linker for every instance).
+/// The compiler's side of a REPL session: the earlier entries' declarations and the
+/// codegen session. It compiles each entry to a module that imports the earlier
+/// entries' exports ([`chocopy_codegen::compile_entry`]); whoever instantiates the
+/// modules (wasmtime in [`Session`], a browser in the playground) commits an entry
+/// once its module is instantiated ([`EntryCompiler::commit`]).
+pub struct EntryCompiler {
+    prelude: Prelude,
+    codegen: chocopy_codegen::Session,
+    opts: Options,
+    last: Option<Last>,
+    /// Classes declared so far by arena index, with names (for `repr`).
+    class_names: Vec<String>,
+}
+
+/// An entry compiled against its session, not yet committed.
+pub struct CompiledEntry {
+    module: chocopy_codegen::EntryModule,
+    next: Prelude,
+    /// The exported global holding the echoed value, and its static type.
+    echo: Option<(String, Type)>,
+    program: Program,
+    source: Source,
+}
+
+impl CompiledEntry {
+    /// The entry's module (validated).
+    pub fn bytes(&self) -> &[u8] {
+        &self.module.bytes
+    }
+
+    /// Bytes of shared memory the session needs once this module is instantiated:
+    /// the host grows the memory to at least this before instantiating it.
+    pub fn memory_end(&self) -> u64 {
+        self.module.memory_end
+    }
+
+    /// The exported global the entry stores its echoed value in (an expression
+    /// statement ending the entry), and the value's static type.
+    pub fn echo(&self) -> Option<&(String, Type)> {
+        self.echo.as_ref()
+    }
+}
+
+impl EntryCompiler {
+    /// A compiler for a new session with `opts`, and the session's base module
+    /// (entry 0: the memory and the runtime's globals), already committed.
+    pub fn new(opts: Options) -> Result<(EntryCompiler, Vec<u8>), Failure> {
+        let mut codegen = chocopy_codegen::Session::new();
+        let base = chocopy_codegen::compile_entry(
+            &Program::default(),
+            &codegen,
+            &chocopy_codegen::Before::default(),
+            &chocopy_codegen::Options::default(),
+        )
+        .map_err(|e| Failure::plain(&format!("internal compiler error: {e}")))?;
+        codegen.commit(base.update);
+        let c = EntryCompiler {
+            prelude: Prelude::default(),
+            codegen,
+            opts,
+            last: None,
+            class_names: Vec::new(),
+        };
+        Ok((c, base.bytes))
+    }
+
+    /// The closure strategy of the following entries.
+    pub fn set_strategy(&mut self, s: chocopy_closure::Strategy) {
+        self.opts.strategy = crate::StrategyOpt(s);
+    }
+
+    /// The names declared at the top level so far.
+    pub fn names(&self) -> Vec<String> {
+        self.prelude.names()
+    }
+
+    /// Entries committed so far, the base module included.
+    pub fn entries(&self) -> u32 {
+        self.codegen.entries()
+    }
+
+    /// The name of the class with arena index `i` (for `repr` of objects).
+    pub fn class_name(&self, i: usize) -> Option<&str> {
+        self.class_names.get(i).map(String::as_str)
+    }
+
+    /// Number of classes declared so far.
+    pub fn classes(&self) -> usize {
+        self.class_names.len()
+    }
+
+    /// Records that `c`'s module is instantiated: its declarations exist from now
+    /// on (whatever its statements do when run), for the following entries and for
+    /// [`EntryCompiler::emit`].
+    pub fn commit(&mut self, c: CompiledEntry) {
+        self.codegen.commit(c.module.update);
+        for (_, class) in c.program.classes.iter().skip(self.class_names.len()) {
+            self.class_names.push(class.name.clone());
+        }
+        let before = std::mem::replace(&mut self.prelude, c.next);
+        self.last = Some(Last {
+            source: c.source,
+            prelude: before,
+            bytes: c.module.bytes,
+        });
+    }
+
+    /// Parses, checks and compiles an entry with the session's options: a syntax
+    /// or type error is a [`Failure`] and leaves the session unchanged (so does a
+    /// success, until [`EntryCompiler::commit`]).
+    pub fn compile(&self, source: &Source) -> Result<CompiledEntry, Failure> {
+        let parse = chocopy_syntax::parse(&source.text);
+        if !parse.errors().is_empty() {
+            return Err(crate::render_syntax_errors(source, parse.errors()));
+        }
+        let (mut program, mut next) = chocopy_resolve::check_entry(&parse.tree(), &self.prelude)
+            .map_err(|errs| crate::render_semantic_errors(source, &errs))?;
+        let (vars, funcs, classes) = self.prelude.sizes();
+        let before = chocopy_codegen::Before {
+            vars,
+            funcs,
+            classes,
+            source_funcs: program.funcs.len(),
+        };
+        // The echo: an expression statement ending the entry stores its value in a
+        // global the host reads (declared in the next prelude too, so that ids stay
+        // aligned).
+        let echo = echo_global(&mut program, &mut next.program);
+        let mut codegen = self.opts.codegen.clone();
+        codegen.source = Some(crate::source_info(source, &parse));
+        let lifted = chocopy_closure::lower(
+            program,
+            self.opts.strategy.0,
+            &self.opts.inline,
+            self.opts.verify_ir,
+        )
+        .map_err(|e| Failure::plain(&e.to_string()))?;
+        let module = chocopy_codegen::compile_entry(&lifted, &self.codegen, &before, &codegen)
+            .map_err(|e| Failure::plain(&format!("internal compiler error: {e}")))?;
+        chocopy_codegen::validate(&module.bytes).map_err(|e| {
+            Failure::plain(&format!("internal compiler error: invalid module: {e}"))
+        })?;
+        let echo = echo.map(|(v, ty)| {
+            let name = module
+                .globals
+                .iter()
+                .find(|(g, _)| *g == v)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
+            (name, ty)
+        });
+        Ok(CompiledEntry {
+            module,
+            next,
+            echo,
+            program: lifted,
+            source: source.clone(),
+        })
+    }
+
+    /// The text of `stage` for the last entry compiled (checked against the
+    /// declarations before it; the IR stages show those declarations' signatures).
+    pub fn emit(&self, stage: Stage) -> Result<String, Failure> {
+        use chocopy_ir::print::{print_program, Naming};
+        let Some(last) = &self.last else {
+            return Err(Failure {
+                rendered: "no entry compiled yet\n".into(),
+                errors: Vec::new(),
+            });
+        };
+        let plain = |e: String| Failure::plain(&e);
+        match stage {
+            Stage::Ast => {
+                let parse = chocopy_syntax::parse(&last.source.text);
+                return Ok(chocopy_syntax::debug_tree(&parse.syntax_node()));
+            }
+            Stage::Wat => return chocopy_codegen::to_wat(&last.bytes).map_err(plain),
+            Stage::AstJson | Stage::TypedAstJson => {
+                return Err(plain("the JSON stages are for whole programs".into()))
+            }
+            _ => {}
+        }
+        let parse = chocopy_syntax::parse(&last.source.text);
+        let (ir, _) = chocopy_resolve::check_entry(&parse.tree(), &last.prelude)
+            .map_err(|errs| crate::render_semantic_errors(&last.source, &errs))?;
+        if stage == Stage::Ir {
+            return Ok(print_program(&ir, Naming::Ir));
+        }
+        let stages = chocopy_closure::run(&ir, self.opts.strategy.0, &self.opts.inline)
+            .map_err(|e| plain(e.to_string()))?;
+        Ok(match stage {
+            Stage::Inlined => print_program(&stages.inlined, Naming::Ir),
+            Stage::Boxed => print_program(&stages.boxed, Naming::Ir),
+            Stage::Lifted => print_program(&stages.lifted, Naming::Ir),
+            _ => chocopy_closure::report::closure_report(
+                &ir,
+                &stages,
+                self.opts.strategy.0,
+                &self.opts.inline,
+            ),
+        })
+    }
+}
+
+/// A REPL session: the compiler's side ([`EntryCompiler`]) and the engine's (one
+/// store and linker for every instance).
 pub struct Session {
     engine: Engine,
     store: Store<Host>,
     linker: Linker<Host>,
-    prelude: Prelude,
-    codegen: chocopy_codegen::Session,
+    compiler: EntryCompiler,
     memory: wasmtime::Memory,
-    opts: Options,
     cfg: RunConfig,
-    /// Entries compiled (the base module is entry 0).
+    /// Modules instantiated (the base module is entry 0).
     compiled: u32,
     save_modules: Option<std::path::PathBuf>,
-    last: Option<Last>,
-    /// Classes declared so far by arena index, with names (for `repr`).
-    class_names: Vec<String>,
     interrupted: Arc<AtomicBool>,
 }
 
@@ -87,16 +286,10 @@ impl Session {
             std::fs::create_dir_all(dir)
                 .map_err(|e| RunError::Module(format!("cannot create `{}`: {e}", dir.display())))?;
         }
-        let codegen = chocopy_codegen::Session::new();
-        let base = chocopy_codegen::compile_entry(
-            &Program::default(),
-            &codegen,
-            &chocopy_codegen::Before::default(),
-            &chocopy_codegen::Options::default(),
-        )
-        .map_err(|e| RunError::Module(e.to_string()))?;
-        let module = wasmtime::Module::new(&engine, &base.bytes)
-            .map_err(|e| RunError::Module(e.to_string()))?;
+        let (compiler, base) =
+            EntryCompiler::new(opts).map_err(|f| RunError::Module(f.rendered))?;
+        let module =
+            wasmtime::Module::new(&engine, &base).map_err(|e| RunError::Module(e.to_string()))?;
         let instance = linker
             .instantiate(&mut store, &module)
             .map_err(|e| RunError::Module(e.to_string()))?;
@@ -107,20 +300,15 @@ impl Session {
             engine,
             store,
             linker,
-            prelude: Prelude::default(),
-            codegen,
+            compiler,
             memory,
-            opts,
             cfg,
             compiled: 0,
             save_modules,
-            last: None,
-            class_names: Vec::new(),
             interrupted: Arc::new(AtomicBool::new(false)),
         };
-        s.save(&base.bytes);
+        s.save(&base);
         s.define_exports(&instance, true)?;
-        s.codegen.commit(base.update);
         let start = instance
             .get_typed_func::<(), ()>(&mut s.store, "_start")
             .map_err(|e| RunError::Module(e.to_string()))?;
@@ -138,12 +326,17 @@ impl Session {
 
     /// The closure strategy of the following entries.
     pub fn set_strategy(&mut self, s: chocopy_closure::Strategy) {
-        self.opts.strategy = crate::StrategyOpt(s);
+        self.compiler.set_strategy(s);
     }
 
     /// The names declared at the top level so far.
     pub fn names(&self) -> Vec<String> {
-        self.prelude.names()
+        self.compiler.names()
+    }
+
+    /// The text of `stage` for the last entry compiled ([`EntryCompiler::emit`]).
+    pub fn emit(&self, stage: Stage) -> Result<String, Failure> {
+        self.compiler.emit(stage)
     }
 
     fn save(&mut self, bytes: &[u8]) {
@@ -192,7 +385,7 @@ impl Session {
             name: name.to_string(),
             text,
         };
-        match self.compile(&source) {
+        match self.compiler.compile(&source) {
             Err(f) => {
                 self.flush_host();
                 let _ = write!(self.store.data_mut().stderr, "{}", f.rendered);
@@ -208,65 +401,8 @@ impl Session {
         let _ = self.store.data_mut().stderr.flush();
     }
 
-    /// Parses, checks and compiles an entry.
-    fn compile(&mut self, source: &Source) -> Result<Compiled, Failure> {
-        let parse = chocopy_syntax::parse(&source.text);
-        if !parse.errors().is_empty() {
-            return Err(crate::render_syntax_errors(source, parse.errors()));
-        }
-        let (mut program, mut next) = chocopy_resolve::check_entry(&parse.tree(), &self.prelude)
-            .map_err(|errs| crate::render_semantic_errors(source, &errs))?;
-        let (vars, funcs, classes) = self.prelude.sizes();
-        let before = chocopy_codegen::Before {
-            vars,
-            funcs,
-            classes,
-            source_funcs: program.funcs.len(),
-        };
-        // The echo: an expression statement ending the entry stores its value in a
-        // global the host reads (declared in the next prelude too, so that ids stay
-        // aligned).
-        let echo = echo_global(&mut program, &mut next.program);
-        let mut codegen = self.opts.codegen.clone();
-        codegen.source = Some(crate::source_info(source, &parse));
-        let lifted = chocopy_closure::lower(
-            program,
-            self.opts.strategy.0,
-            &self.opts.inline,
-            self.opts.verify_ir,
-        )
-        .map_err(|e| Failure {
-            rendered: diagnostics::render_plain(&e.to_string()),
-        })?;
-        let module = chocopy_codegen::compile_entry(&lifted, &self.codegen, &before, &codegen)
-            .map_err(|e| Failure {
-                rendered: diagnostics::render_plain(&format!("internal compiler error: {e}")),
-            })?;
-        chocopy_codegen::validate(&module.bytes).map_err(|e| Failure {
-            rendered: diagnostics::render_plain(&format!(
-                "internal compiler error: invalid module: {e}"
-            )),
-        })?;
-        let echo = echo.map(|(v, ty)| {
-            let name = module
-                .globals
-                .iter()
-                .find(|(g, _)| *g == v)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default();
-            (name, ty)
-        });
-        Ok(Compiled {
-            module,
-            next,
-            echo,
-            program: lifted,
-            source: source.clone(),
-        })
-    }
-
     /// Instantiates and runs a compiled entry.
-    fn execute(&mut self, c: Compiled) -> EntryOutcome {
+    fn execute(&mut self, c: CompiledEntry) -> EntryOutcome {
         self.save(&c.module.bytes);
         let fail = |s: &mut Session, msg: String| {
             s.flush_host();
@@ -294,16 +430,8 @@ impl Session {
         if let Err(e) = self.define_exports(&instance, false) {
             return fail(self, e.to_string());
         }
-        self.codegen.commit(c.module.update);
-        for (_, class) in c.program.classes.iter().skip(self.class_names.len()) {
-            self.class_names.push(class.name.clone());
-        }
-        let before = std::mem::replace(&mut self.prelude, c.next);
-        self.last = Some(Last {
-            source: c.source,
-            prelude: before,
-            bytes: c.module.bytes.clone(),
-        });
+        let echo = c.echo.clone();
+        self.compiler.commit(c);
         let start = match instance.get_typed_func::<(), ()>(&mut self.store, "_start") {
             Ok(f) => f,
             Err(e) => return fail(self, e.to_string()),
@@ -336,7 +464,7 @@ impl Session {
         }
         match result {
             Ok(()) => {
-                if let Some((name, ty)) = &c.echo {
+                if let Some((name, ty)) = &echo {
                     if let Some(text) = self.echo(name, ty) {
                         let _ = writeln!(self.store.data_mut().stdout, "{text}");
                     }
@@ -386,50 +514,6 @@ impl Session {
                 fail(self, msg)
             }
         }
-    }
-
-    /// The text of `stage` for the last entry compiled (checked against the
-    /// declarations before it; the IR stages show those declarations' signatures).
-    pub fn emit(&self, stage: Stage) -> Result<String, Failure> {
-        use chocopy_ir::print::{print_program, Naming};
-        let Some(last) = &self.last else {
-            return Err(Failure {
-                rendered: "no entry compiled yet\n".into(),
-            });
-        };
-        let plain = |e: String| Failure {
-            rendered: diagnostics::render_plain(&e),
-        };
-        match stage {
-            Stage::Ast => {
-                let parse = chocopy_syntax::parse(&last.source.text);
-                return Ok(chocopy_syntax::debug_tree(&parse.syntax_node()));
-            }
-            Stage::Wat => return chocopy_codegen::to_wat(&last.bytes).map_err(plain),
-            Stage::AstJson | Stage::TypedAstJson => {
-                return Err(plain("the JSON stages are for whole programs".into()))
-            }
-            _ => {}
-        }
-        let parse = chocopy_syntax::parse(&last.source.text);
-        let (ir, _) = chocopy_resolve::check_entry(&parse.tree(), &last.prelude)
-            .map_err(|errs| crate::render_semantic_errors(&last.source, &errs))?;
-        if stage == Stage::Ir {
-            return Ok(print_program(&ir, Naming::Ir));
-        }
-        let stages = chocopy_closure::run(&ir, self.opts.strategy.0, &self.opts.inline)
-            .map_err(|e| plain(e.to_string()))?;
-        Ok(match stage {
-            Stage::Inlined => print_program(&stages.inlined, Naming::Ir),
-            Stage::Boxed => print_program(&stages.boxed, Naming::Ir),
-            Stage::Lifted => print_program(&stages.lifted, Naming::Ir),
-            _ => chocopy_closure::report::closure_report(
-                &ir,
-                &stages,
-                self.opts.strategy.0,
-                &self.opts.inline,
-            ),
-        })
     }
 
     /// Python's `repr` of the value in exported global `name` of static type `ty`;
@@ -534,7 +618,7 @@ impl Session {
 
     /// The class whose dispatch table is `vt`.
     fn class_of(&mut self, vt: &wasmtime::Rooted<wasmtime::AnyRef>) -> Option<String> {
-        for i in 0..self.class_names.len() {
+        for i in 0..self.compiler.classes() {
             let Ok(Extern::Global(g)) = self.linker.get(
                 &mut self.store,
                 chocopy_codegen::SESSION_MODULE,
@@ -544,22 +628,12 @@ impl Session {
             };
             if let Val::AnyRef(Some(t)) = g.get(&mut self.store) {
                 if wasmtime::Rooted::ref_eq(&self.store, vt, &t).unwrap_or(false) {
-                    return Some(self.class_names[i].clone());
+                    return self.compiler.class_name(i).map(str::to_string);
                 }
             }
         }
         None
     }
-}
-
-/// A compiled entry, not yet instantiated.
-struct Compiled {
-    module: chocopy_codegen::EntryModule,
-    next: Prelude,
-    /// The exported global holding the echoed value, and its static type.
-    echo: Option<(String, Type)>,
-    program: Program,
-    source: Source,
 }
 
 /// Replaces an expression statement ending `p`'s top level whose type is not
