@@ -287,6 +287,12 @@ pub(crate) enum Rt {
 /// output (the runtime's `flush`).
 pub const FLUSH_EXPORT: &str = "chocopy_flush";
 
+/// The name of the function `(str) -> ()` that a module of a REPL session exports:
+/// the runtime's `print` of a string (with its newline). A host that cannot read a
+/// GC array itself (JavaScript sees WasmGC objects as opaque) echoes a string value
+/// by calling it, with [`FLUSH_EXPORT`] after.
+pub const PRINT_STR_EXPORT: &str = "chocopy_print_str";
+
 /// Number of imported functions (they come first in the index space).
 const N_IMPORTS: u32 = 3;
 /// Runtime functions defined in the module, in index order.
@@ -1090,6 +1096,7 @@ fn compile_module(
     exports.export(FLUSH_EXPORT, ExportKind::Func, Rt::Flush as u32);
     let mut global_exports = Vec::new();
     if repl.is_some() {
+        exports.export(PRINT_STR_EXPORT, ExportKind::Func, Rt::PrintStr as u32);
         if base {
             for (i, (name, _, _)) in runtime_globals.iter().enumerate() {
                 exports.export(&format!("rt.{name}"), ExportKind::Global, i as u32);

@@ -9,6 +9,7 @@
 
 pub mod diagnostics;
 pub mod runner;
+pub mod serve;
 pub mod session;
 
 use chocopy_closure::{InlineConfig, Stages, Strategy};
@@ -408,13 +409,30 @@ pub fn emit(src: &Source, stage: Stage, opts: &Options, naming: Naming) -> Resul
         return Ok(print_program(&front_end(src)?, naming));
     }
     let c = compile(src, opts)?;
+    stage_text(&c, stage, opts, naming)
+}
+
+/// The text of `stage` (an IR stage, `closure-report` or `wat`) of a compilation
+/// done with `opts`; the syntax tree and JSON stages need the source ([`emit`]).
+pub fn stage_text(
+    c: &Compiled,
+    stage: Stage,
+    opts: &Options,
+    naming: Naming,
+) -> Result<String, Failure> {
     Ok(match stage {
+        Stage::Ir => print_program(&c.ir, naming),
         Stage::Inlined => print_program(&c.stages.inlined, naming),
         Stage::Boxed => print_program(&c.stages.boxed, naming),
         Stage::Lifted => print_program(&c.stages.lifted, naming),
         Stage::ClosureReport => {
             chocopy_closure::report::closure_report(&c.ir, &c.stages, opts.strategy.0, &opts.inline)
         }
-        _ => chocopy_codegen::to_wat(&c.wasm).map_err(|e| Failure::plain(&e))?,
+        Stage::Wat => chocopy_codegen::to_wat(&c.wasm).map_err(|e| Failure::plain(&e))?,
+        Stage::Ast | Stage::AstJson | Stage::TypedAstJson => {
+            return Err(Failure::plain(
+                "the syntax tree and JSON stages are printed from the source",
+            ))
+        }
     })
 }

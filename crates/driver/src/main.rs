@@ -48,6 +48,24 @@ enum Command {
     /// An interactive session: each entry is compiled to its own module, linked to
     /// the earlier entries' (with FILE: run FILE first, then go on, like `python -i`).
     Repl(ReplArgs),
+    /// The playground: serve a web page (editor, runs, every stage, a REPL) and its
+    /// compile API on http://HOST:PORT/ (the page is built in; it runs programs in
+    /// the browser).
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Address to bind: loopback by default, so that only this machine can reach
+    /// the compiler.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Longest a compilation may take (seconds) before the request fails.
+    #[arg(long, default_value = "10", value_name = "SECONDS", value_parser = parse_seconds)]
+    compile_timeout: std::time::Duration,
 }
 
 #[derive(Args)]
@@ -172,6 +190,7 @@ fn real_main(cli: Cli) -> ExitCode {
             }
         }
         Command::Repl(args) => return repl::main(args),
+        Command::Serve(args) => return serve(args),
     };
     let src: Source = match chocopy_driver::load(&common.file) {
         Ok(s) => s,
@@ -205,7 +224,7 @@ fn real_main(cli: Cli) -> ExitCode {
         };
     }
     match &cli.command {
-        Command::Lsp | Command::Repl(_) => unreachable!("returned above"),
+        Command::Lsp | Command::Repl(_) | Command::Serve(_) => unreachable!("returned above"),
         Command::Check { .. } => match chocopy_driver::front_end(&src) {
             Ok(_) => ExitCode::SUCCESS,
             Err(f) => fail(&f.rendered),
@@ -251,4 +270,25 @@ fn real_main(cli: Cli) -> ExitCode {
             }
         }
     }
+}
+
+fn serve(args: &ServeArgs) -> ExitCode {
+    use chocopy_driver::serve;
+    let host = if args.host.contains(':') {
+        format!("[{}]", args.host)
+    } else {
+        args.host.clone()
+    };
+    let cfg = serve::ServeConfig {
+        addr: format!("{host}:{}", args.port),
+        compile_timeout: args.compile_timeout,
+    };
+    let (server, addr) = match serve::bind(&cfg) {
+        Ok(s) => s,
+        Err(e) => return fail(&format!("error: {e}\n")),
+    };
+    println!("playground: http://{addr}/");
+    let _ = std::io::stdout().flush();
+    serve::serve(server, cfg);
+    ExitCode::SUCCESS
 }

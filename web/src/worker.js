@@ -1,0 +1,158 @@
+// The playground's Web Worker: runs WASI command modules compiled by `chocopy serve`
+// off the page's thread, so that an endless loop never freezes the page (the page
+// stops a run by terminating the worker).
+//
+// Messages from the page:
+//   {type: "run", wasm, stdin}            run a whole program
+//   {type: "repl-base", wasm}             start a REPL session: its base module
+//                                         (the shared memory and runtime state)
+//   {type: "repl-entry", wasm, memoryEnd, echo, stdin}
+//                                         run a REPL entry, linked to the earlier
+//                                         instances' exports (module "session")
+// Messages to the page:
+//   {type: "stdout" | "stderr", text}     what the program wrote
+//   {type: "exit", code, echo}            it ended (echo: the entry's echoed value)
+//   {type: "error", message}              it trapped or could not be instantiated
+import { WASI, WASIProcExit, File, OpenFile, ConsoleStdout } from "@bjorn3/browser_wasi_shim";
+
+// Name of the export that writes out buffered standard output
+// (chocopy_codegen::FLUSH_EXPORT).
+const FLUSH_EXPORT = "chocopy_flush";
+// Name of the export that prints a str (chocopy_codegen::PRINT_STR_EXPORT).
+const PRINT_STR_EXPORT = "chocopy_print_str";
+
+// While set, standard output goes here instead of to the page (the echo of a str).
+let capture = null;
+// Module name of the imports an entry takes from earlier ones
+// (chocopy_codegen::SESSION_MODULE).
+const SESSION_MODULE = "session";
+
+function stream(type) {
+  const decoder = new TextDecoder("utf-8");
+  return new ConsoleStdout((bytes) => {
+    const text = decoder.decode(bytes, { stream: true });
+    if (type === "stdout" && capture !== null) capture += text;
+    else if (text) postMessage({ type, text });
+  });
+}
+
+function newWasi(stdin) {
+  const input = new OpenFile(new File(new TextEncoder().encode(stdin || "")));
+  return new WASI([], [], [input, stream("stdout"), stream("stderr")]);
+}
+
+// What a trap means for a ChocoPy program.
+function describe(e) {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return "RecursionError: maximum recursion depth exceeded (WebAssembly stack exhausted)";
+  }
+  if (e instanceof WebAssembly.RuntimeError) return `WebAssembly trap: ${e.message}`;
+  return String(e && e.message ? e.message : e);
+}
+
+// Runs `_start` of `instance`; returns its exit code, or throws a trap (after
+// writing out what the program printed before it).
+function start(wasi, instance) {
+  try {
+    return wasi.start(instance);
+  } catch (e) {
+    if (e instanceof WASIProcExit) return e.code;
+    try {
+      instance.exports[FLUSH_EXPORT]();
+    } catch (_) {
+      // Nothing more to write.
+    }
+    throw e;
+  }
+}
+
+// The REPL session of this worker.
+let session = null;
+
+// Python's `repr` of a str's text.
+function strRepr(s) {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === quote) out += "\\" + quote;
+    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + quote;
+}
+
+// The echoed value of an entry, as Python's `repr` shows it: exported global
+// `echo.global` of static type `echo.type`. An `int` or `bool` is read directly;
+// JavaScript cannot look into a WasmGC array, so a `str` is printed by the module's
+// own `print` (PRINT_STR_EXPORT) into a capture; other values show `echo.repr`, the
+// server's description by static type. `None` is not echoed.
+function echoOf(instance, echo) {
+  if (!echo) return null;
+  const g = instance.exports[echo.global];
+  if (!g) return null;
+  if (echo.type === "int") return String(g.value);
+  if (echo.type === "bool") return g.value ? "True" : "False";
+  if (g.value === null) return null;
+  if (echo.type === "str") {
+    instance.exports[FLUSH_EXPORT]();
+    capture = "";
+    try {
+      instance.exports[PRINT_STR_EXPORT](g.value);
+      instance.exports[FLUSH_EXPORT]();
+      return strRepr(capture.replace(/\n$/, ""));
+    } finally {
+      capture = null;
+    }
+  }
+  return echo.repr;
+}
+
+onmessage = async (event) => {
+  const msg = event.data;
+  try {
+    if (msg.type === "run") {
+      const wasi = newWasi(msg.stdin);
+      const { instance } = await WebAssembly.instantiate(msg.wasm, {
+        wasi_snapshot_preview1: wasi.wasiImport,
+      });
+      const code = start(wasi, instance);
+      postMessage({ type: "exit", code });
+    } else if (msg.type === "repl-base") {
+      const wasi = newWasi("");
+      const { instance } = await WebAssembly.instantiate(msg.wasm, {
+        wasi_snapshot_preview1: wasi.wasiImport,
+      });
+      const shared = {};
+      for (const [name, value] of Object.entries(instance.exports)) {
+        if (name === "memory" || name.startsWith("rt.")) shared[name] = value;
+      }
+      session = { shared };
+      start(wasi, instance);
+      postMessage({ type: "exit", code: 0 });
+    } else if (msg.type === "repl-entry") {
+      if (!session) throw new Error("no REPL session");
+      const memory = session.shared.memory;
+      const need = Math.ceil(msg.memoryEnd / 65536);
+      const have = memory.buffer.byteLength / 65536;
+      if (need > have) memory.grow(need - have);
+      const wasi = newWasi(msg.stdin);
+      const { instance } = await WebAssembly.instantiate(msg.wasm, {
+        wasi_snapshot_preview1: wasi.wasiImport,
+        [SESSION_MODULE]: session.shared,
+      });
+      // The entry's declarations exist from now on, whatever its statements do.
+      for (const [name, value] of Object.entries(instance.exports)) {
+        if (/^(global|func|vtable)\d+$/.test(name)) session.shared[name] = value;
+      }
+      const code = start(wasi, instance);
+      postMessage({ type: "exit", code, echo: code === 0 ? echoOf(instance, msg.echo) : null });
+    }
+  } catch (e) {
+    postMessage({ type: "error", message: describe(e) });
+  }
+};
