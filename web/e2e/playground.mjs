@@ -249,7 +249,9 @@ await check("REPL entries share a variable, each a module linked in the browser"
   await waitText("repl-output", (t) => t.includes("1:1: Expected type `int`; got type `str`"), "the type error");
   await replEnter('s: str = "it\'s"');
   await replEnter("s");
-  await waitText("repl-output", (t) => t.includes(`"it's"`), "a str echoed as repr");
+  await waitText("repl-output", (t) => t.includes(`>>> s\n"it's"\n`), "a str echoed as repr");
+  await replEnter('s + "!"');
+  await waitText("repl-output", (t) => t.includes(`>>> s + "!"\n"it's!"\n`), "a new str echoed");
   await replEnter("print(x // 0)");
   await waitText("repl-output", (t) => t.includes("Division by zero"), "the runtime error");
   await replEnter("x");
@@ -283,7 +285,16 @@ await check("nothing is fetched from outside the server, and the page has no err
   assert(pageErrors.length === 0, `page errors: ${pageErrors.join("; ")}`);
 });
 
-// The screenshot, kept as an artifact: the example program run, a stage, a REPL.
+// The screenshot, kept as an artifact (README.md shows one): the program run, its
+// lifted stage, a short REPL session.
+await page.getByRole("button", { name: "Reset", exact: true }).click();
+await replEnter("x: int = 41");
+await replEnter("def bump() -> int:\n    global x\n    x = x + 1\n    return x");
+await replEnter("bump()");
+await replEnter('"x is " + "big"');
+await check("the screenshot's session", async () => {
+  await waitText("repl-output", (t) => t.endsWith(">>> bump()\n42\n>>> \"x is \" + \"big\"\n'x is big'\n"), "the session");
+});
 await setProgram(PROGRAM);
 await byTestId("stage").selectOption("lifted");
 await run();

@@ -88,9 +88,9 @@ function strRepr(s) {
 
 // The echoed value of an entry, as Python's `repr` shows it: exported global
 // `echo.global` of static type `echo.type`. An `int` or `bool` is read directly;
-// JavaScript cannot look into a WasmGC array, so a `str` is printed by the module's
-// own `print` (PRINT_STR_EXPORT) into a capture; other values show `echo.repr`, the
-// server's description by static type. `None` is not echoed.
+// JavaScript cannot look into a WasmGC array, so a `str` is printed by the base
+// module's `print` (PRINT_STR_EXPORT) into a capture; other values show `echo.repr`,
+// the server's description by static type. `None` is not echoed.
 function echoOf(instance, echo) {
   if (!echo) return null;
   const g = instance.exports[echo.global];
@@ -99,11 +99,12 @@ function echoOf(instance, echo) {
   if (echo.type === "bool") return g.value ? "True" : "False";
   if (g.value === null) return null;
   if (echo.type === "str") {
-    instance.exports[FLUSH_EXPORT]();
+    const base = session.base.exports;
+    base[FLUSH_EXPORT]();
     capture = "";
     try {
-      instance.exports[PRINT_STR_EXPORT](g.value);
-      instance.exports[FLUSH_EXPORT]();
+      base[PRINT_STR_EXPORT](g.value);
+      base[FLUSH_EXPORT]();
       return strRepr(capture.replace(/\n$/, ""));
     } finally {
       capture = null;
@@ -131,7 +132,7 @@ onmessage = async (event) => {
       for (const [name, value] of Object.entries(instance.exports)) {
         if (name === "memory" || name.startsWith("rt.")) shared[name] = value;
       }
-      session = { shared };
+      session = { shared, base: instance };
       start(wasi, instance);
       postMessage({ type: "exit", code: 0 });
     } else if (msg.type === "repl-entry") {

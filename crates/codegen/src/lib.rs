@@ -287,10 +287,10 @@ pub(crate) enum Rt {
 /// output (the runtime's `flush`).
 pub const FLUSH_EXPORT: &str = "chocopy_flush";
 
-/// The name of the function `(str) -> ()` that a module of a REPL session exports:
-/// the runtime's `print` of a string (with its newline). A host that cannot read a
-/// GC array itself (JavaScript sees WasmGC objects as opaque) echoes a string value
-/// by calling it, with [`FLUSH_EXPORT`] after.
+/// The name of the function `(str) -> ()` that the base module of a REPL session
+/// exports: the runtime's `print` of a string (with its newline). A host that cannot
+/// read a GC array itself (JavaScript sees WasmGC objects as opaque) echoes a string
+/// value by calling it, with [`FLUSH_EXPORT`] after (the output buffer is shared).
 pub const PRINT_STR_EXPORT: &str = "chocopy_print_str";
 
 /// Number of imported functions (they come first in the index space).
@@ -940,6 +940,10 @@ fn compile_module(
     // which the engine compiles in no time.
     let mut used = HashSet::default();
     let mut work: Vec<u32> = vec![Rt::Flush as u32, Rt::ObjectInit as u32];
+    if base {
+        // Exported for hosts that echo strings ([`PRINT_STR_EXPORT`]).
+        work.push(Rt::PrintStr as u32);
+    }
     for b in user_bodies.iter().map(|(_, b)| b) {
         work.extend(&b.calls);
     }
@@ -1096,8 +1100,8 @@ fn compile_module(
     exports.export(FLUSH_EXPORT, ExportKind::Func, Rt::Flush as u32);
     let mut global_exports = Vec::new();
     if repl.is_some() {
-        exports.export(PRINT_STR_EXPORT, ExportKind::Func, Rt::PrintStr as u32);
         if base {
+            exports.export(PRINT_STR_EXPORT, ExportKind::Func, Rt::PrintStr as u32);
             for (i, (name, _, _)) in runtime_globals.iter().enumerate() {
                 exports.export(&format!("rt.{name}"), ExportKind::Global, i as u32);
             }

@@ -107,7 +107,8 @@ type Sessions = Arc<Mutex<HashMap<String, Arc<Mutex<ReplSession>>>>>;
 /// Binds `cfg.addr` and returns the server and the address it listens on (the
 /// port chosen when `cfg.addr` asks for port 0).
 pub fn bind(cfg: &ServeConfig) -> Result<(Server, std::net::SocketAddr), String> {
-    let server = Server::http(&cfg.addr).map_err(|e| format!("cannot listen on {}: {e}", cfg.addr))?;
+    let server =
+        Server::http(&cfg.addr).map_err(|e| format!("cannot listen on {}: {e}", cfg.addr))?;
     let addr = server
         .server_addr()
         .to_ip()
@@ -164,15 +165,19 @@ fn handle(mut request: Request, cfg: &ServeConfig, sessions: &Sessions) {
         (Method::Post, "/api/compile" | "/api/repl/new" | "/api/repl/entry") => {
             match read_json(&mut request) {
                 Err(r) => r,
-                Ok(body) => {
-                    let route = path.clone();
-                    let sessions = sessions.clone();
-                    with_time_limit(cfg.compile_timeout, move || match route.as_str() {
-                        "/api/compile" => compile(&body),
-                        "/api/repl/new" => repl_new(&body, &sessions),
-                        _ => repl_entry(&body, &sessions),
-                    })
-                }
+                Ok(body) => match options(&body).and_then(|_| stage(&body)) {
+                    // A bad request is refused at once, whatever the time limit.
+                    Err((status, message)) => error(status, &message),
+                    Ok(_) => {
+                        let route = path.clone();
+                        let sessions = sessions.clone();
+                        with_time_limit(cfg.compile_timeout, move || match route.as_str() {
+                            "/api/compile" => compile(&body),
+                            "/api/repl/new" => repl_new(&body, &sessions),
+                            _ => repl_entry(&body, &sessions),
+                        })
+                    }
+                },
             }
         }
         (Method::Post, _) => error(404, "no such API"),
@@ -220,14 +225,9 @@ fn with_time_limit(
         Ok(Err((status, message))) => error(status, &message),
         Err(mpsc::RecvTimeoutError::Timeout) => error(
             503,
-            &format!(
-                "compile time limit exceeded ({} s)",
-                limit.as_secs_f64()
-            ),
+            &format!("compile time limit exceeded ({} s)", limit.as_secs_f64()),
         ),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            error(500, "internal compiler error (panic)")
-        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => error(500, "internal compiler error (panic)"),
     }
 }
 
@@ -240,9 +240,12 @@ fn field<'a>(body: &'a Value, name: &str) -> Result<&'a str, (u16, String)> {
 fn options(body: &Value) -> Result<Options, (u16, String)> {
     let strategy = match body.get("strategy").and_then(Value::as_str) {
         None => Strategy::Auto,
-        Some(s) => s
-            .parse::<Strategy>()
-            .map_err(|_| (400, format!("unknown strategy `{s}` (auto, inline, lift, ref)")))?,
+        Some(s) => s.parse::<Strategy>().map_err(|_| {
+            (
+                400,
+                format!("unknown strategy `{s}` (auto, inline, lift, ref)"),
+            )
+        })?,
     };
     Ok(Options {
         strategy: StrategyOpt(strategy),
@@ -250,6 +253,17 @@ fn options(body: &Value) -> Result<Options, (u16, String)> {
         verify_ir: false,
         ..Options::default()
     })
+}
+
+/// The stage a request asks for, if any (one of [`STAGES`]).
+fn stage(body: &Value) -> Result<Option<Stage>, (u16, String)> {
+    match body.get("stage").and_then(Value::as_str) {
+        None => Ok(None),
+        Some(s) => match s.parse::<Stage>() {
+            Ok(st) if STAGES.contains(&s) => Ok(Some(st)),
+            _ => Err((400, format!("unknown stage `{s}` ({})", STAGES.join(", ")))),
+        },
+    }
 }
 
 /// The playground's file name, in runtime error sites (`main.py:3:7 (at top level)`).
@@ -262,13 +276,7 @@ fn compile(body: &Value) -> Result<Value, (u16, String)> {
         text: field(body, "source")?.to_string(),
     };
     let opts = options(body)?;
-    let stage = match body.get("stage").and_then(Value::as_str) {
-        None => None,
-        Some(s) => match s.parse::<Stage>() {
-            Ok(st) if STAGES.contains(&s) => Some(st),
-            _ => return Err((400, format!("unknown stage `{s}` ({})", STAGES.join(", ")))),
-        },
-    };
+    let stage = stage(body)?;
     let ast = (stage == Some(Stage::Ast)).then(|| {
         let parse = chocopy_syntax::parse(&src.text);
         chocopy_syntax::debug_tree(&parse.syntax_node())
@@ -284,8 +292,7 @@ fn compile(body: &Value) -> Result<Value, (u16, String)> {
             let text = match (ast, stage) {
                 (Some(t), _) => Some(t),
                 (None, Some(st)) => Some(
-                    crate::stage_text(&c, st, &opts, Naming::Ir)
-                        .map_err(|f| (500, f.rendered))?,
+                    crate::stage_text(&c, st, &opts, Naming::Ir).map_err(|f| (500, f.rendered))?,
                 ),
                 (None, None) => None,
             };
@@ -312,8 +319,8 @@ pub const STAGES: [&str; 7] = [
 
 /// `POST /api/repl/new`.
 fn repl_new(body: &Value, sessions: &Sessions) -> Result<Value, (u16, String)> {
-    let (compiler, base) = crate::session::EntryCompiler::new(options(body)?)
-        .map_err(|f| (500, f.rendered))?;
+    let (compiler, base) =
+        crate::session::EntryCompiler::new(options(body)?).map_err(|f| (500, f.rendered))?;
     let id = session_id();
     let mut all = sessions.lock().map_err(|_| (500, "poisoned".to_string()))?;
     if all.len() >= MAX_SESSIONS {
