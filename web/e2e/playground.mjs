@@ -12,7 +12,7 @@
 // ../target/e2e).
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -116,24 +116,7 @@ async function run(expectStatus = /exited with code/) {
 
 // `go` is recursive, so `auto` keeps it a function: lifted, with `calls` (which it
 // assigns through `nonlocal`) in a Ref cell; `double` is small and inlined.
-const PROGRAM = `def count_down(n: int) -> int:
-    calls: int = 0
-
-    def go(k: int) -> object:
-        nonlocal calls
-        calls = calls + 1
-        if k > 0:
-            go(k - 1)
-
-    def double(x: int) -> int:
-        return x * 2
-
-    go(double(n))
-    return calls
-
-print(count_down(5))
-print("done")
-`;
+const PROGRAM = readFileSync(join(root, "examples/count_down.py"), "utf8");
 
 await page.goto(base);
 await page.locator('[data-testid="editor"] .cm-content').waitFor();

@@ -84,26 +84,15 @@ fn wasm(v: &Value) -> Vec<u8> {
         .unwrap()
 }
 
-const PROGRAM: &str = "def count_down(n: int) -> int:
-    calls: int = 0
-
-    def go(k: int) -> object:
-        nonlocal calls
-        calls = calls + 1
-        if k > 0:
-            go(k - 1)
-
-    go(n)
-    return calls
-
-print(count_down(5))
-";
+/// A recursive nested function assigning a `nonlocal` (kept, lifted, with a Ref
+/// cell under `auto`) and a small one (inlined); the browser test types it too.
+const PROGRAM: &str = include_str!("../../../examples/count_down.py");
 
 #[test]
 fn compile_gives_a_module_and_every_stage() {
     let s = start(&[]);
     let expect = [
-        ("ast", "SOURCE_FILE@0..220\n  FUNC_DEF@0..199"),
+        ("ast", "SOURCE_FILE@0..295\n  FUNC_DEF@0..260"),
         ("ir", "nonlocal calls"),
         ("inlined", "def go(k: int) -> object:"),
         ("boxed", "calls.value = calls.value + 1"),
