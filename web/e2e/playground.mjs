@@ -36,6 +36,12 @@ const base = await new Promise((ok, fail) => {
   setTimeout(() => fail(new Error("chocopy serve did not start")), 20000);
 });
 console.log(`server: ${base}`);
+// However the test ends, the server goes with it; a hung test fails after 10 minutes.
+process.on("exit", () => server.kill());
+setTimeout(() => {
+  console.log("FAIL the test did not finish in 10 minutes");
+  process.exit(1);
+}, 10 * 60 * 1000).unref();
 
 // ------------------------------------------------------------------ the browser
 
@@ -196,8 +202,24 @@ await check("Stop ends an endless loop and the page stays responsive", async () 
   await stop.click();
   const status = await page.locator("#status").innerText();
   assert(status === "stopped", `status: ${status}`);
-  assert((await text("output")).includes("[stopped]"), "the output says stopped");
+  await waitText("output", (t) => t.includes("[stopped]"), "the output saying stopped");
   assert(await page.getByRole("button", { name: "Run", exact: true }).isEnabled(), "Run is enabled again");
+});
+
+await check("Stop ends a program printing without end; its output is capped", async () => {
+  await setProgram('while True:\n    print("spam spam spam spam")\n');
+  await run(/running/);
+  try {
+    await waitText("output", (t) => t.includes("[output truncated"), "the output cut at its limit");
+    const alive = await page.evaluate(() => 1 + 1);
+    assert(alive === 2, "the page answers");
+  } finally {
+    await page.getByRole("button", { name: "Stop", exact: true }).click();
+  }
+  const status = await page.locator("#status").innerText();
+  assert(status === "stopped", `status: ${status}`);
+  const out = await waitText("output", (t) => /\[stopped\]\n?$/.test(t), "[stopped] at the end");
+  assert(out.length < 1.01 * (1 << 18), `output of ${out.length} characters`);
 });
 
 async function replEnter(entry) {
@@ -270,17 +292,17 @@ await check("nothing is fetched from outside the server, and the page has no err
 
 // The screenshot, kept as an artifact (README.md shows one): the program run, its
 // lifted stage, a short REPL session.
-await page.getByRole("button", { name: "Reset", exact: true }).click();
-await replEnter("x: int = 41");
-await replEnter("def bump() -> int:\n    global x\n    x = x + 1\n    return x");
-await replEnter("bump()");
-await replEnter('"x is " + "big"');
 await check("the screenshot's session", async () => {
+  await page.getByRole("button", { name: "Reset", exact: true }).click();
+  await replEnter("x: int = 41");
+  await replEnter("def bump() -> int:\n    global x\n    x = x + 1\n    return x");
+  await replEnter("bump()");
+  await replEnter('"x is " + "big"');
   await waitText("repl-output", (t) => t.endsWith(">>> bump()\n42\n>>> \"x is \" + \"big\"\n'x is big'\n"), "the session");
+  await setProgram(PROGRAM);
+  await byTestId("stage").selectOption("lifted");
+  await run();
 });
-await setProgram(PROGRAM);
-await byTestId("stage").selectOption("lifted");
-await run();
 const shot = join(artifacts, "playground.png");
 await page.screenshot({ path: shot });
 console.log(`screenshot: ${shot}`);

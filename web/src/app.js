@@ -178,12 +178,55 @@ function setStatus(text, kind = "") {
   status.className = kind;
 }
 
-function append(pre, text, cls) {
-  const span = document.createElement("span");
-  if (cls) span.className = cls;
-  span.textContent = text;
-  pre.append(span);
+// Most characters a pane shows (the worker sends at most 256 KiB per run or
+// entry; this bounds a REPL transcript of many entries).
+const OUTPUT_LIMIT = 1 << 20;
+
+// Text waiting to be shown, per pane: appended once per animation frame, so that
+// a program printing fast costs one layout per frame, not one per message.
+const pending = new Map();
+
+// Appends `text` to `pre` (in class `cls`), up to OUTPUT_LIMIT characters unless
+// `always` (the runner's own notes).
+function append(pre, text, cls, always = false) {
+  const size = Number(pre.dataset.size || 0);
+  if (size >= OUTPUT_LIMIT && !always) return;
+  if (size + text.length > OUTPUT_LIMIT && !always) {
+    text = `${text.slice(0, OUTPUT_LIMIT - size)}\n[output truncated: more than ${OUTPUT_LIMIT} characters]\n`;
+  }
+  pre.dataset.size = String(size + text.length);
+  if (!pending.has(pre)) {
+    pending.set(pre, []);
+    requestAnimationFrame(() => flush(pre));
+  }
+  const parts = pending.get(pre);
+  const last = parts[parts.length - 1];
+  if (last && last.cls === (cls || "")) last.text += text;
+  else parts.push({ text, cls: cls || "" });
+}
+
+// Shows `pre`'s pending text.
+function flush(pre) {
+  const parts = pending.get(pre) || [];
+  pending.delete(pre);
+  for (const { text, cls } of parts) {
+    const last = pre.lastChild;
+    if (last && last.className === cls && last.firstChild) {
+      last.firstChild.appendData(text);
+    } else {
+      const span = document.createElement("span");
+      span.className = cls;
+      span.textContent = text;
+      pre.append(span);
+    }
+  }
   pre.scrollTop = pre.scrollHeight;
+}
+
+function clear(pre) {
+  pending.delete(pre);
+  pre.replaceChildren();
+  pre.dataset.size = "0";
 }
 
 function finishRun(text, kind) {
@@ -196,7 +239,7 @@ function finishRun(text, kind) {
 
 async function run() {
   if (runner) finishRun("stopped");
-  output.replaceChildren();
+  clear(output);
   runButton.disabled = true;
   setStatus("compiling…");
   const result = await compile();
@@ -216,7 +259,7 @@ async function run() {
     else if (m.type === "exit") {
       finishRun(`exited with code ${m.code}`, m.code === 0 ? "" : "error");
     } else if (m.type === "error") {
-      append(output, `${m.message}\n`, "stderr");
+      append(output, `${m.message}\n`, "stderr", true);
       finishRun("trapped", "error");
     }
   };
@@ -226,7 +269,7 @@ async function run() {
 
 function stop() {
   if (!runner) return;
-  append(output, "\n[stopped]\n", "stderr");
+  append(output, "\n[stopped]\n", "stderr", true);
   finishRun("stopped", "error");
 }
 
@@ -331,7 +374,7 @@ async function replSubmit(text) {
         wasm: base64Bytes(answer.wasm),
         memoryEnd: answer.memory_end,
         echo: answer.echo,
-        stdin: "",
+        stdin: $("stdin").value,
       },
       (m) => append(replOutput, m.text, m.type === "stderr" ? "stderr" : ""),
     );
@@ -371,7 +414,7 @@ replInput.addEventListener("keydown", (e) => {
 
 document.querySelector("#repl-reset").addEventListener("click", () => {
   replStop();
-  replOutput.replaceChildren();
+  clear(replOutput);
   append(replOutput, "(new session)\n", "prompt");
 });
 

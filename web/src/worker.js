@@ -27,18 +27,35 @@ let capture = null;
 // (chocopy_codegen::SESSION_MODULE).
 const SESSION_MODULE = "session";
 
-function stream(type) {
+// Most characters of output a run or REPL entry sends to the page: past it, the
+// rest is dropped (with one note), so that a program printing without end cannot
+// flood the page with messages; it runs on until it ends or is stopped.
+const OUTPUT_LIMIT = 1 << 18;
+
+function stream(type, budget) {
   const decoder = new TextDecoder("utf-8");
   return new ConsoleStdout((bytes) => {
     const text = decoder.decode(bytes, { stream: true });
-    if (type === "stdout" && capture !== null) capture += text;
-    else if (text) postMessage({ type, text });
+    if (type === "stdout" && capture !== null) {
+      capture += text;
+      return;
+    }
+    if (!text || budget.left <= 0) return;
+    if (text.length >= budget.left) {
+      postMessage({ type, text: text.slice(0, budget.left) });
+      postMessage({ type: "stderr", text: `\n[output truncated: more than ${OUTPUT_LIMIT} characters]\n` });
+      budget.left = 0;
+      return;
+    }
+    budget.left -= text.length;
+    postMessage({ type, text });
   });
 }
 
 function newWasi(stdin) {
   const input = new OpenFile(new File(new TextEncoder().encode(stdin || "")));
-  return new WASI([], [], [input, stream("stdout"), stream("stderr")]);
+  const budget = { left: OUTPUT_LIMIT };
+  return new WASI([], [], [input, stream("stdout", budget), stream("stderr", budget)]);
 }
 
 // What a trap means for a ChocoPy program.
