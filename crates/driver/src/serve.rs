@@ -46,6 +46,13 @@ pub const MAX_SESSIONS: usize = 64;
 /// Worker threads answering requests.
 const WORKERS: usize = 4;
 
+/// Most compilations running at once, those past their time limit included (they
+/// finish on their own): beyond, requests are answered 503 at once.
+pub const MAX_COMPILES: usize = 8;
+
+/// Compilations running now.
+static COMPILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -210,14 +217,22 @@ fn with_time_limit(
     limit: Duration,
     f: impl FnOnce() -> Result<Value, (u16, String)> + Send + 'static,
 ) -> Response<std::io::Cursor<Vec<u8>>> {
+    use std::sync::atomic::Ordering;
+    if COMPILES.fetch_add(1, Ordering::SeqCst) >= MAX_COMPILES {
+        COMPILES.fetch_sub(1, Ordering::SeqCst);
+        return error(503, "too many compilations running: try again");
+    }
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("compile".into())
         .stack_size(crate::COMPILER_STACK)
         .spawn(move || {
-            let _ = tx.send(f());
+            let result = f();
+            COMPILES.fetch_sub(1, Ordering::SeqCst);
+            let _ = tx.send(result);
         });
     if let Err(e) = spawned {
+        COMPILES.fetch_sub(1, Ordering::SeqCst);
         return error(503, &format!("cannot start a compiler thread: {e}"));
     }
     match rx.recv_timeout(limit) {
@@ -324,9 +339,14 @@ fn repl_new(body: &Value, sessions: &Sessions) -> Result<Value, (u16, String)> {
     let id = session_id();
     let mut all = sessions.lock().map_err(|_| (500, "poisoned".to_string()))?;
     if all.len() >= MAX_SESSIONS {
+        // A session busy compiling counts as used now.
         let oldest = all
             .iter()
-            .min_by_key(|(_, s)| s.lock().map(|s| s.used).unwrap_or_else(|_| Instant::now()))
+            .min_by_key(|(_, s)| {
+                s.try_lock()
+                    .map(|s| s.used)
+                    .unwrap_or_else(|_| Instant::now())
+            })
             .map(|(k, _)| k.clone());
         if let Some(k) = oldest {
             all.remove(&k);

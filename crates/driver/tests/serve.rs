@@ -213,6 +213,22 @@ fn limits_and_bad_requests_are_refused() {
     let (status, v) = post(&s, "/api/compile", &json!({ "source": PROGRAM }));
     assert_eq!(status, 503, "{v}");
     assert!(v["error"].as_str().unwrap().contains("compile time limit"));
+    // Compilations past their time limit still run: past MAX_COMPILES of them, a
+    // request is refused at once. (A program of 30,000 lines takes the debug
+    // compiler well over the time these requests take.)
+    let mut big = String::new();
+    for i in 0..3000 {
+        big.push_str(&format!(
+            "def f{i}(n: int) -> int:\n    x: int = 0\n    while n > 0:\n        x = x + n * {i}\n        n = n - 1\n    if x > 10:\n        return x\n    else:\n        return -x\n\n"
+        ));
+    }
+    let answers: Vec<String> = (0..chocopy_driver::serve::MAX_COMPILES + 4)
+        .map(|_| post(&s, "/api/compile", &json!({ "source": big })).1["error"].to_string())
+        .collect();
+    assert!(
+        answers.iter().any(|e| e.contains("too many compilations")),
+        "{answers:?}"
+    );
     let (status, _, _) = request(&s, "POST", "/api/compile", b"{not json");
     assert_eq!(status, 400);
     let (status, v) = post(
