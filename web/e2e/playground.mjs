@@ -263,6 +263,15 @@ await check("REPL entries share a variable, each a module linked in the browser"
   await waitText("repl-output", (t) => /Division by zero[\s\S]*>>> x\n51\n/.test(t), "the session goes on after it");
 });
 
+await check("Interrupt stops an endless REPL entry; the next entry starts a new session", async () => {
+  await replEnter("while True:\n    pass");
+  await page.waitForTimeout(500);
+  await page.getByRole("button", { name: "Interrupt", exact: true }).click();
+  await waitText("repl-output", (t) => t.includes("KeyboardInterrupt"), "KeyboardInterrupt");
+  await replEnter("1 + 1");
+  await waitText("repl-output", (t) => /KeyboardInterrupt[^\n]*\n>>> 1 \+ 1\n2\n$/.test(t), "2 echoed");
+});
+
 await check("Share puts the program in the URL, and the link opens it", async () => {
   await setProgram('print("shared")\n');
   await byTestId("strategy").selectOption("ref");
