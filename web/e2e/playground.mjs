@@ -257,6 +257,13 @@ await check("REPL entries share a variable, each a module linked in the browser"
   await waitText("repl-output", (t) => t.includes(`>>> s\n"it's"\n`), "a str echoed as repr");
   await replEnter('s + "!"');
   await waitText("repl-output", (t) => t.includes(`>>> s + "!"\n"it's!"\n`), "a new str echoed");
+  // Lists and objects are shown by the entry's own `repr` (as CPython shows them).
+  await replEnter('["it\'s", None, "a"]');
+  await waitText("repl-output", (t) => t.includes(`\n["it's", None, 'a']\n`), "a list echoed as repr");
+  await replEnter("o: object = None");
+  await replEnter("o = [True, False]");
+  await replEnter("o");
+  await waitText("repl-output", (t) => t.includes(">>> o\n[True, False]\n"), "an object echoed by its dynamic type");
   await replEnter("print(x // 0)");
   await waitText("repl-output", (t) => t.includes("Division by zero"), "the runtime error");
   await replEnter("x");

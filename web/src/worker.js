@@ -20,6 +20,9 @@ import { WASI, WASIProcExit, File, OpenFile, ConsoleStdout } from "@bjorn3/brows
 const FLUSH_EXPORT = "chocopy_flush";
 // Name of the export that prints a str (chocopy_codegen::PRINT_STR_EXPORT).
 const PRINT_STR_EXPORT = "chocopy_print_str";
+// Name of an entry's export giving the `repr` of its echoed list or object as a str
+// (chocopy_codegen::ECHO_REPR_EXPORT).
+const ECHO_REPR_EXPORT = "chocopy_echo_repr";
 
 // While set, standard output goes here instead of to the page (the echo of a str).
 let capture = null;
@@ -103,11 +106,26 @@ function strRepr(s) {
   return out + quote;
 }
 
+// Prints str `value` with the base module's `print` (PRINT_STR_EXPORT) and returns
+// the text (without the newline): JavaScript cannot look into a WasmGC array.
+function strText(value) {
+  const base = session.base.exports;
+  base[FLUSH_EXPORT]();
+  capture = "";
+  try {
+    base[PRINT_STR_EXPORT](value);
+    base[FLUSH_EXPORT]();
+    return capture.replace(/\n$/, "");
+  } finally {
+    capture = null;
+  }
+}
+
 // The echoed value of an entry, as Python's `repr` shows it: exported global
-// `echo.global` of static type `echo.type`. An `int` or `bool` is read directly;
-// JavaScript cannot look into a WasmGC array, so a `str` is printed by the base
-// module's `print` (PRINT_STR_EXPORT) into a capture; other values show `echo.repr`,
-// the server's description by static type. `None` is not echoed.
+// `echo.global` of static type `echo.type`. An `int` or `bool` is read directly; a
+// `str` is printed (strText) and quoted here; a list or an object is shown by the
+// entry's own `repr` function (ECHO_REPR_EXPORT), printed likewise. `None` is not
+// echoed.
 function echoOf(instance, echo) {
   if (!echo) return null;
   const g = instance.exports[echo.global];
@@ -115,19 +133,9 @@ function echoOf(instance, echo) {
   if (echo.type === "int") return String(g.value);
   if (echo.type === "bool") return g.value ? "True" : "False";
   if (g.value === null) return null;
-  if (echo.type === "str") {
-    const base = session.base.exports;
-    base[FLUSH_EXPORT]();
-    capture = "";
-    try {
-      base[PRINT_STR_EXPORT](g.value);
-      base[FLUSH_EXPORT]();
-      return strRepr(capture.replace(/\n$/, ""));
-    } finally {
-      capture = null;
-    }
-  }
-  return echo.repr;
+  if (echo.type === "str") return strRepr(strText(g.value));
+  const repr = instance.exports[ECHO_REPR_EXPORT];
+  return repr ? strText(repr(g.value)) : null;
 }
 
 onmessage = async (event) => {

@@ -40,6 +40,7 @@ struct ReadmeDoctests;
 
 mod fb;
 mod func;
+mod repr;
 mod runtime;
 pub mod session;
 pub mod types;
@@ -65,6 +66,10 @@ pub struct Options {
     /// Instrument the module for measurements: count the `Ref` cells allocated in a
     /// global exported as `cells`. Off for normal builds.
     pub stats: bool,
+    /// In a REPL entry ([`compile_entry`]): the global holding the value the host
+    /// echoes. When it is a list or an object, the module exports
+    /// [`ECHO_REPR_EXPORT`], its `repr` as a `str`.
+    pub echo: Option<VarId>,
 }
 
 /// The source of the program, for runtime error locations (`file:line:col`).
@@ -293,6 +298,11 @@ pub const FLUSH_EXPORT: &str = "chocopy_flush";
 /// value by calling it, with [`FLUSH_EXPORT`] after (the output buffer is shared).
 pub const PRINT_STR_EXPORT: &str = "chocopy_print_str";
 
+/// The name of the function `(T) -> str` a REPL entry whose echoed value is a
+/// list or an object exports ([`Options::echo`]): Python's `repr` of a `T` (the
+/// echoed global's type), which a host that cannot look into GC objects prints.
+pub const ECHO_REPR_EXPORT: &str = "chocopy_echo_repr";
+
 /// Number of imported functions (they come first in the index space).
 const N_IMPORTS: u32 = 3;
 /// Runtime functions defined in the module, in index order.
@@ -373,6 +383,8 @@ impl Data {
 /// list types), compiled after the user's functions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Helper {
+    /// Python's `repr` of a value of this type, as a `str` ([`repr`]).
+    Repr(Type),
     /// `a + b` for lists of `a`, `b`, giving a list of `result` (element types).
     ListConcat { a: Type, b: Type, result: Type },
     /// A list of `<None>`s (or `<Empty>`) converted to a list of `to` (elements).
@@ -812,6 +824,16 @@ fn compile_module(
     }
     m.current = None;
     let start_body = func::compile_function(&mut m, None);
+    // The echo's `repr`, for hosts that cannot read GC objects.
+    let echo_repr = match opts.echo {
+        Some(v) if repl.is_some() => match &p.vars[v].ty {
+            t @ (Type::List(_) | Type::Empty | Type::Object | Type::Class(_)) => {
+                Some(m.helper(Helper::Repr(t.clone())))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
     let mut helper_bodies = Vec::new();
     let mut k = 0;
     while k < m.helpers.len() {
@@ -1100,6 +1122,9 @@ fn compile_module(
     exports.export(FLUSH_EXPORT, ExportKind::Func, Rt::Flush as u32);
     let mut global_exports = Vec::new();
     if repl.is_some() {
+        if let Some(f) = echo_repr {
+            exports.export(ECHO_REPR_EXPORT, ExportKind::Func, f);
+        }
         if base {
             exports.export(PRINT_STR_EXPORT, ExportKind::Func, Rt::PrintStr as u32);
             for (i, (name, _, _)) in runtime_globals.iter().enumerate() {

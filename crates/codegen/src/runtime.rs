@@ -767,6 +767,7 @@ fn elem_of(t: &Type) -> Type {
 pub(crate) fn helper(m: &mut Ctx, h: &Helper) -> Built {
     let i32_ = ValType::I32;
     match h {
+        Helper::Repr(t) => crate::repr::repr(m, t),
         // list_concat(a, b, site) -> a + b: None is an error; elements are boxed
         // when the result holds objects and an operand ints or bools.
         Helper::ListConcat { a, b, result } => {

@@ -19,8 +19,8 @@
 //!   module, compiled against the session's earlier entries, which it imports from
 //!   module `session` ([`chocopy_codegen::SESSION_MODULE`]); `memory_end` the bytes
 //!   of shared memory it needs; `echo` the exported global holding the value of an
-//!   expression statement ending the entry and its static type (`{"global", "type"}`
-//!   or `null`). The entry is committed when it compiles: the page instantiates it.
+//!   expression statement ending the entry and how to show it (`{"global", "type"}`,
+//!   the type `int`, `bool`, `str` or `other`, or `null`). The entry is committed when it compiles: the page instantiates it.
 //!
 //! Limits ([`ServeConfig`]): request bodies of at most [`MAX_BODY`] bytes (413
 //! beyond), a compile time limit (503 beyond), at most [`MAX_SESSIONS`] REPL sessions
@@ -406,13 +406,8 @@ fn repl_entry(body: &Value, sessions: &Sessions) -> Result<Value, (u16, String)>
                 "entry": entry,
             });
             s.compiler.commit(c);
-            // After the commit, the entry's own classes have names too.
             if let Some((global, ty)) = echo {
-                v["echo"] = json!({
-                    "global": global,
-                    "type": type_name(&ty),
-                    "repr": static_repr(&ty, &s.compiler),
-                });
+                v["echo"] = json!({ "global": global, "type": type_name(&ty) });
             }
             Ok(v)
         }
@@ -420,25 +415,14 @@ fn repl_entry(body: &Value, sessions: &Sessions) -> Result<Value, (u16, String)>
 }
 
 /// How the page reads an echoed value of this static type: `int`, `bool`, `str`,
-/// or `other` (a reference it cannot look into: it shows [`static_repr`]).
+/// or `other` (a list or an object, which it cannot look into: it calls the entry's
+/// [`chocopy_codegen::ECHO_REPR_EXPORT`]).
 fn type_name(ty: &chocopy_ir::Type) -> &'static str {
     match ty {
         chocopy_ir::Type::Int => "int",
         chocopy_ir::Type::Bool => "bool",
         chocopy_ir::Type::Str => "str",
         _ => "other",
-    }
-}
-
-/// What the page shows for an echoed value it cannot read: `<C object>` for an
-/// instance of class `C` (the static class), `[...]` for a list, `<object>`.
-fn static_repr(ty: &chocopy_ir::Type, c: &crate::session::EntryCompiler) -> String {
-    match ty {
-        chocopy_ir::Type::Class(id) => {
-            format!("<{} object>", c.class_name(id.index()).unwrap_or("object"))
-        }
-        chocopy_ir::Type::List(_) | chocopy_ir::Type::Empty => "[...]".into(),
-        _ => "<object>".into(),
     }
 }
 

@@ -50,8 +50,6 @@ pub struct EntryCompiler {
     codegen: chocopy_codegen::Session,
     opts: Options,
     last: Option<Last>,
-    /// Classes declared so far by arena index, with names (for `repr`).
-    class_names: Vec<String>,
 }
 
 /// An entry compiled against its session, not yet committed.
@@ -60,7 +58,6 @@ pub struct CompiledEntry {
     next: Prelude,
     /// The exported global holding the echoed value, and its static type.
     echo: Option<(String, Type)>,
-    program: Program,
     source: Source,
 }
 
@@ -101,7 +98,6 @@ impl EntryCompiler {
             codegen,
             opts,
             last: None,
-            class_names: Vec::new(),
         };
         Ok((c, base.bytes))
     }
@@ -121,24 +117,11 @@ impl EntryCompiler {
         self.codegen.entries()
     }
 
-    /// The name of the class with arena index `i` (for `repr` of objects).
-    pub fn class_name(&self, i: usize) -> Option<&str> {
-        self.class_names.get(i).map(String::as_str)
-    }
-
-    /// Number of classes declared so far.
-    pub fn classes(&self) -> usize {
-        self.class_names.len()
-    }
-
     /// Records that `c`'s module is instantiated: its declarations exist from now
     /// on (whatever its statements do when run), for the following entries and for
     /// [`EntryCompiler::emit`].
     pub fn commit(&mut self, c: CompiledEntry) {
         self.codegen.commit(c.module.update);
-        for (_, class) in c.program.classes.iter().skip(self.class_names.len()) {
-            self.class_names.push(class.name.clone());
-        }
         let before = std::mem::replace(&mut self.prelude, c.next);
         self.last = Some(Last {
             source: c.source,
@@ -170,6 +153,7 @@ impl EntryCompiler {
         let echo = echo_global(&mut program, &mut next.program);
         let mut codegen = self.opts.codegen.clone();
         codegen.source = Some(crate::source_info(source, &parse));
+        codegen.echo = echo.as_ref().map(|(v, _)| *v);
         let lifted = chocopy_closure::lower(
             program,
             self.opts.strategy.0,
@@ -195,7 +179,6 @@ impl EntryCompiler {
             module,
             next,
             echo,
-            program: lifted,
             source: source.clone(),
         })
     }
@@ -465,7 +448,7 @@ impl Session {
         match result {
             Ok(()) => {
                 if let Some((name, ty)) = &echo {
-                    if let Some(text) = self.echo(name, ty) {
+                    if let Some(text) = self.echo(&instance, name, ty) {
                         let _ = writeln!(self.store.data_mut().stdout, "{text}");
                     }
                 }
@@ -517,122 +500,46 @@ impl Session {
     }
 
     /// Python's `repr` of the value in exported global `name` of static type `ty`;
-    /// `None` when the value is `None` (not echoed).
-    fn echo(&mut self, name: &str, ty: &Type) -> Option<String> {
-        let g = self
-            .linker
-            .get(&mut self.store, chocopy_codegen::SESSION_MODULE, name)
-            .ok()?;
-        let Extern::Global(g) = g else { return None };
-        let v = g.get(&mut self.store);
-        if let Val::AnyRef(None) = v {
-            return None;
-        }
-        Some(self.repr(&v, ty))
-    }
-
-    fn runtime_global(&mut self, name: &str) -> Option<wasmtime::Rooted<wasmtime::AnyRef>> {
-        let Extern::Global(g) = self
-            .linker
-            .get(
-                &mut self.store,
-                chocopy_codegen::SESSION_MODULE,
-                &format!("rt.{name}"),
-            )
-            .ok()?
-        else {
+    /// `None` when the value is `None` (not echoed). An `int`, `bool` or `str` is
+    /// read here; a list or an object is shown by the entry's own `repr` function
+    /// ([`chocopy_codegen::ECHO_REPR_EXPORT`], the one a browser uses too).
+    fn echo(&mut self, instance: &wasmtime::Instance, name: &str, ty: &Type) -> Option<String> {
+        let Some(Extern::Global(g)) = instance.get_export(&mut self.store, name) else {
             return None;
         };
-        match g.get(&mut self.store) {
-            Val::AnyRef(r) => r,
-            _ => None,
-        }
-    }
-
-    /// `repr` of a value of static type `ty`.
-    fn repr(&mut self, v: &Val, ty: &Type) -> String {
-        match (v, ty) {
-            (Val::I32(i), Type::Bool) => if *i != 0 { "True" } else { "False" }.into(),
-            (Val::I32(i), _) => i.to_string(),
-            (Val::AnyRef(None), _) => "None".into(),
-            (Val::AnyRef(Some(r)), _) => self.repr_ref(r, ty),
-            _ => "<unknown>".into(),
-        }
-    }
-
-    fn repr_ref(&mut self, r: &wasmtime::Rooted<wasmtime::AnyRef>, ty: &Type) -> String {
-        if let Ok(Some(a)) = r.as_array(&self.store) {
-            let elem = match ty {
-                Type::List(e) => Some((**e).clone()),
-                Type::Str => None,
-                _ => {
-                    // Dynamic: bytes are a string (or a list of bools, which an
-                    // `object` cannot tell apart), anything else a list.
-                    match a.ty(&self.store).map(|t| t.element_type()) {
-                        Ok(wasmtime::StorageType::I8) => None,
-                        Ok(wasmtime::StorageType::ValType(wasmtime::ValType::I32)) => {
-                            Some(Type::Int)
-                        }
-                        _ => Some(Type::Object),
+        let v = g.get(&mut self.store);
+        match (&v, ty) {
+            (Val::AnyRef(None), _) => None,
+            (Val::I32(i), Type::Bool) => Some(if *i != 0 { "True" } else { "False" }.into()),
+            (Val::I32(i), _) => Some(i.to_string()),
+            (Val::AnyRef(Some(r)), Type::Str) => Some(py_str_repr(&self.str_bytes(r)?)),
+            _ => {
+                let repr = instance.get_func(&mut self.store, chocopy_codegen::ECHO_REPR_EXPORT)?;
+                let mut out = [Val::AnyRef(None)];
+                // What is left of the entry's limits does not apply to its echo.
+                if self.cfg.fuel.is_some() {
+                    let _ = self.store.set_fuel(u64::MAX);
+                }
+                self.store.set_epoch_deadline(1 << 32);
+                let called = repr.call(&mut self.store, &[v], &mut out);
+                self.store.set_epoch_deadline(1);
+                called.ok()?;
+                match &out[0] {
+                    Val::AnyRef(Some(s)) => {
+                        let s = *s;
+                        String::from_utf8(self.str_bytes(&s)?).ok()
                     }
-                }
-            };
-            let vals: Vec<Val> = match a.elems(&mut self.store) {
-                Ok(it) => it.collect(),
-                Err(_) => return "<?>".into(),
-            };
-            return match elem {
-                None => {
-                    let bytes: Vec<u8> = vals.iter().map(|v| v.i32().unwrap_or(0) as u8).collect();
-                    py_str_repr(&bytes)
-                }
-                Some(e) => {
-                    let items: Vec<String> = vals.iter().map(|v| self.repr(v, &e)).collect();
-                    format!("[{}]", items.join(", "))
-                }
-            };
-        }
-        if let Ok(Some(s)) = r.as_struct(&self.store) {
-            let first = s.field(&mut self.store, 0);
-            match first {
-                Ok(Val::I32(i)) => {
-                    // A boxed int, or one of the two boxed bools.
-                    for (name, text) in [("True", "True"), ("False", "False")] {
-                        if let Some(b) = self.runtime_global(name) {
-                            if wasmtime::Rooted::ref_eq(&self.store, r, &b).unwrap_or(false) {
-                                return text.into();
-                            }
-                        }
-                    }
-                    return i.to_string();
-                }
-                Ok(Val::AnyRef(Some(vt))) => {
-                    let name = self.class_of(&vt).unwrap_or_else(|| "object".into());
-                    return format!("<{name} object>");
-                }
-                _ => {}
-            }
-        }
-        "<object>".into()
-    }
-
-    /// The class whose dispatch table is `vt`.
-    fn class_of(&mut self, vt: &wasmtime::Rooted<wasmtime::AnyRef>) -> Option<String> {
-        for i in 0..self.compiler.classes() {
-            let Ok(Extern::Global(g)) = self.linker.get(
-                &mut self.store,
-                chocopy_codegen::SESSION_MODULE,
-                &format!("vtable{i}"),
-            ) else {
-                continue;
-            };
-            if let Val::AnyRef(Some(t)) = g.get(&mut self.store) {
-                if wasmtime::Rooted::ref_eq(&self.store, vt, &t).unwrap_or(false) {
-                    return self.compiler.class_name(i).map(str::to_string);
+                    _ => None,
                 }
             }
         }
-        None
+    }
+
+    /// The bytes of a `str` (a GC array of `i8`).
+    fn str_bytes(&mut self, r: &wasmtime::Rooted<wasmtime::AnyRef>) -> Option<Vec<u8>> {
+        let a = r.as_array(&self.store).ok()??;
+        let elems = a.elems(&mut self.store).ok()?;
+        Some(elems.map(|v| v.i32().unwrap_or(0) as u8).collect())
     }
 }
 

@@ -324,3 +324,31 @@ fn interactive_session_through_a_pseudo_terminal() {
     let history = std::fs::read_to_string(home.join(".local/share/chocopy/history")).unwrap();
     assert!(history.contains("twice(21)"), "{history}");
 }
+
+/// Echoed lists and objects, shown by the entry's own `repr` function, are what
+/// CPython's interactive mode prints for the same entries: nested lists, strings
+/// needing either quote or escapes, `None` elements, and values held in an `object`
+/// (a list of bools, an int, a str), shown by their dynamic type.
+#[test]
+fn echo_matches_cpython() {
+    let input = "x: object = None\nx = [True, False]\nx\n[[1, -2], []]\n\
+                 [\"it's\", \"a\\tb\", \"q\\\"\", None]\nx = 7\nx\nx = \"s\"\nx\n\
+                 [-2147483647 - 1, 0, 10]\n";
+    let (out, err, code) = repl(&[], input);
+    assert_eq!(code, 0, "{err}");
+    let mut python = Command::new("python3")
+        .arg("-i")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 runs");
+    python
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let expected = python.wait_with_output().unwrap();
+    assert_eq!(out, String::from_utf8_lossy(&expected.stdout));
+}

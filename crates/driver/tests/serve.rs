@@ -191,8 +191,11 @@ fn repl_entries_are_modules_importing_the_earlier_ones() {
     );
     let (_, next) = entry("class C(object):\n    n: int = 1\n");
     assert_eq!(next["entry"], 3, "{next}");
-    let (_, echo) = entry("C()");
-    assert_eq!(echo["echo"]["repr"], "<C object>");
+    let (_, echo) = entry("[C()]");
+    assert_eq!(echo["echo"]["type"], "other");
+    // A list's or an object's `repr` is the entry's own function.
+    let wat = chocopy_codegen::to_wat(&wasm(&echo["wasm"])).unwrap();
+    assert!(wat.contains("(export \"chocopy_echo_repr\""), "{wat}");
     let (_, echo) = entry("\"it's\"");
     assert_eq!(echo["echo"]["type"], "str");
     // A forgotten session.

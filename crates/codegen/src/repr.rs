@@ -1,0 +1,436 @@
+//! Python's `repr` of a value, computed by the module itself: the helper a REPL
+//! entry exports ([`crate::ECHO_REPR_EXPORT`]) for a host that cannot look into
+//! WebAssembly GC objects (JavaScript sees them as opaque), to echo a list or an
+//! object as `python3 -i` would.
+//!
+//! `repr_T(x: T) -> str` per static type `T`, as Python prints the value:
+//! - `int` in decimal, `bool` as `True`/`False`, `None` as `None`;
+//! - `str` in single quotes, or double quotes when it holds a single quote and no
+//!   double quote, with `\\`, the quote, `\n`, `\r`, `\t` escaped and other control
+//!   bytes as `\xNN`;
+//! - a list as `[a, b]`, each element by its own `repr`;
+//! - an `object` or a class instance by its dynamic type: a boxed `int` or `bool`,
+//!   a `str`, a list of `int`, `bool`, `str` or `object`, or an instance of a class
+//!   of the program (`<C object>`, the most derived class its struct is); anything
+//!   else `<object>` (a list of another element type held in an `object`: its
+//!   element type is not known here).
+//!
+//! The result is built by concatenation (`str_concat`), quadratic in its length:
+//! fine for an echo, not for bulk output.
+
+use crate::fb::Fb;
+use crate::runtime::Built;
+use crate::types::nullable;
+use crate::{ancestry, Ctx, Helper, Rt};
+use chocopy_ir::Type;
+use wasm_encoder::{BlockType, HeapType, Instruction as I, ValType};
+
+/// Pushes a new string of `bytes`.
+fn const_str(m: &Ctx, f: &mut Fb, bytes: &[u8]) {
+    for &b in bytes {
+        f.push(I::I32Const(b as i32));
+    }
+    f.push(I::ArrayNewFixed {
+        array_type_index: m.t.str,
+        array_size: bytes.len() as u32,
+    });
+}
+
+/// The helper `repr` of a value of static type `ty`.
+pub(crate) fn repr(m: &mut Ctx, ty: &Type) -> Built {
+    let str_ty = nullable(m.t.str);
+    let param = m.t.val(ty);
+    let mut f = Fb::new(&[("x", param)]);
+    let r = f.local("result", str_ty);
+    let concat = |f: &mut Fb| f.push(I::Call(Rt::StrConcat as u32));
+    match ty {
+        Type::Int => int_repr(m, &mut f),
+        Type::Bool => {
+            f.extend([I::LocalGet(0), I::If(BlockType::Result(str_ty))]);
+            const_str(m, &mut f, b"True");
+            f.push(I::Else);
+            const_str(m, &mut f, b"False");
+            f.push(I::End);
+        }
+        Type::None => const_str(m, &mut f, b"None"),
+        Type::Str => str_repr(m, &mut f, r),
+        Type::Empty => {
+            f.extend([
+                I::LocalGet(0),
+                I::RefIsNull,
+                I::If(BlockType::Result(str_ty)),
+            ]);
+            const_str(m, &mut f, b"None");
+            f.push(I::Else);
+            const_str(m, &mut f, b"[]");
+            f.push(I::End);
+        }
+        Type::List(elem) => {
+            let l = m.t.list(elem);
+            let each = m.helper(Helper::Repr((**elem).clone()));
+            let i = f.local("i", ValType::I32);
+            f.extend([
+                I::LocalGet(0),
+                I::RefIsNull,
+                I::If(BlockType::Result(str_ty)),
+            ]);
+            const_str(m, &mut f, b"None");
+            f.push(I::Else);
+            const_str(m, &mut f, b"[");
+            f.push(I::LocalSet(r));
+            f.extend([
+                I::Block(BlockType::Empty),
+                I::Loop(BlockType::Empty),
+                I::LocalGet(i),
+                I::LocalGet(0),
+                I::ArrayLen,
+                I::I32GeU,
+                I::BrIf(1),
+                I::LocalGet(i),
+                I::If(BlockType::Empty),
+                I::LocalGet(r),
+            ]);
+            const_str(m, &mut f, b", ");
+            concat(&mut f);
+            f.extend([I::LocalSet(r), I::End, I::LocalGet(r)]);
+            f.extend([I::LocalGet(0), I::LocalGet(i)]);
+            f.push(if **elem == Type::Bool {
+                I::ArrayGetU(l)
+            } else {
+                I::ArrayGet(l)
+            });
+            f.push(I::Call(each));
+            concat(&mut f);
+            f.extend([
+                I::LocalSet(r),
+                I::LocalGet(i),
+                I::I32Const(1),
+                I::I32Add,
+                I::LocalSet(i),
+                I::Br(0),
+                I::End,
+                I::End,
+                I::LocalGet(r),
+            ]);
+            const_str(m, &mut f, b"]");
+            concat(&mut f);
+            f.push(I::End);
+        }
+        Type::Object | Type::Class(_) => dynamic_repr(m, &mut f),
+        // A `Ref` cell never reaches an echo (it exists only after boxing).
+        Type::Ref(_) => const_str(m, &mut f, b"<cell>"),
+    }
+    let t = m.t.func(vec![param], vec![str_ty]);
+    (t, format!("repr${}", m.helpers.len()), f.finish())
+}
+
+/// The decimal digits of the `i32` in local 0, as a new string.
+fn int_repr(m: &mut Ctx, f: &mut Fb) {
+    let s = m.t.str;
+    let neg = f.local("negative", ValType::I32);
+    let mag = f.local("magnitude", ValType::I32);
+    let len = f.local("len", ValType::I32);
+    let t = f.local("t", ValType::I32);
+    let out = f.local("out", nullable(s));
+    f.extend([
+        I::LocalGet(0),
+        I::I32Const(0),
+        I::I32LtS,
+        I::LocalSet(neg),
+        // |x| as unsigned (i32::MIN stays 2^31).
+        I::I32Const(0),
+        I::LocalGet(0),
+        I::I32Sub,
+        I::LocalGet(0),
+        I::LocalGet(neg),
+        I::Select,
+        I::LocalTee(mag),
+        I::LocalSet(t),
+        // len = number of digits + the sign.
+        I::LocalGet(neg),
+        I::LocalSet(len),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(len),
+        I::I32Const(1),
+        I::I32Add,
+        I::LocalSet(len),
+        I::LocalGet(t),
+        I::I32Const(10),
+        I::I32DivU,
+        I::LocalTee(t),
+        I::BrIf(0),
+        I::End,
+        I::LocalGet(len),
+        I::ArrayNewDefault(s),
+        I::LocalSet(out),
+        // Digits from the end.
+        I::Loop(BlockType::Empty),
+        I::LocalGet(out),
+        I::LocalGet(len),
+        I::I32Const(1),
+        I::I32Sub,
+        I::LocalTee(len),
+        I::LocalGet(mag),
+        I::I32Const(10),
+        I::I32RemU,
+        I::I32Const(b'0' as i32),
+        I::I32Add,
+        I::ArraySet(s),
+        I::LocalGet(mag),
+        I::I32Const(10),
+        I::I32DivU,
+        I::LocalTee(mag),
+        I::BrIf(0),
+        I::End,
+        I::LocalGet(neg),
+        I::If(BlockType::Empty),
+        I::LocalGet(out),
+        I::I32Const(0),
+        I::I32Const(b'-' as i32),
+        I::ArraySet(s),
+        I::End,
+        I::LocalGet(out),
+    ]);
+}
+
+/// Python's `repr` of the string in local 0 (`None` when null), built in local `r`.
+fn str_repr(m: &mut Ctx, f: &mut Fb, r: u32) {
+    let s = m.t.str;
+    let str_ty = nullable(s);
+    let i = f.local("i", ValType::I32);
+    let d = f.local("digit", ValType::I32);
+    let c = f.local("c", ValType::I32);
+    let sq = f.local("single", ValType::I32);
+    let dq = f.local("double", ValType::I32);
+    let q = f.local("quote", ValType::I32);
+    let concat = |f: &mut Fb| f.push(I::Call(Rt::StrConcat as u32));
+    // Loops over the bytes of local 0: `body` sees the byte in `c`.
+    let each_byte = |f: &mut Fb, body: &dyn Fn(&mut Fb)| {
+        f.extend([
+            I::I32Const(0),
+            I::LocalSet(i),
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(i),
+            I::LocalGet(0),
+            I::ArrayLen,
+            I::I32GeU,
+            I::BrIf(1),
+            I::LocalGet(0),
+            I::LocalGet(i),
+            I::ArrayGetU(s),
+            I::LocalSet(c),
+        ]);
+        body(f);
+        f.extend([
+            I::LocalGet(i),
+            I::I32Const(1),
+            I::I32Add,
+            I::LocalSet(i),
+            I::Br(0),
+            I::End,
+            I::End,
+        ]);
+    };
+    f.extend([
+        I::LocalGet(0),
+        I::RefIsNull,
+        I::If(BlockType::Result(str_ty)),
+    ]);
+    const_str(m, f, b"None");
+    f.push(I::Else);
+    // Which quote.
+    each_byte(f, &|f: &mut Fb| {
+        f.extend([
+            I::LocalGet(sq),
+            I::LocalGet(c),
+            I::I32Const(b'\'' as i32),
+            I::I32Eq,
+            I::I32Or,
+            I::LocalSet(sq),
+            I::LocalGet(dq),
+            I::LocalGet(c),
+            I::I32Const(b'"' as i32),
+            I::I32Eq,
+            I::I32Or,
+            I::LocalSet(dq),
+        ]);
+    });
+    f.extend([
+        I::I32Const(b'"' as i32),
+        I::I32Const(b'\'' as i32),
+        I::LocalGet(sq),
+        I::LocalGet(dq),
+        I::I32Eqz,
+        I::I32And,
+        I::Select,
+        I::LocalTee(q),
+        I::ArrayNewFixed {
+            array_type_index: s,
+            array_size: 1,
+        },
+        I::LocalSet(r),
+    ]);
+    let s_idx = s;
+    each_byte(f, &|f: &mut Fb| {
+        f.push(I::LocalGet(r));
+        // The piece for byte `c`, by cases.
+        let simple = |f: &mut Fb, byte: u8, esc: u8| {
+            f.extend([
+                I::LocalGet(c),
+                I::I32Const(byte as i32),
+                I::I32Eq,
+                I::If(BlockType::Result(str_ty)),
+                I::I32Const(b'\\' as i32),
+                I::I32Const(esc as i32),
+                I::ArrayNewFixed {
+                    array_type_index: s_idx,
+                    array_size: 2,
+                },
+                I::Else,
+            ]);
+        };
+        simple(f, b'\\', b'\\');
+        simple(f, b'\n', b'n');
+        simple(f, b'\r', b'r');
+        simple(f, b'\t', b't');
+        // The quote.
+        f.extend([
+            I::LocalGet(c),
+            I::LocalGet(q),
+            I::I32Eq,
+            I::If(BlockType::Result(str_ty)),
+            I::I32Const(b'\\' as i32),
+            I::LocalGet(q),
+            I::ArrayNewFixed {
+                array_type_index: s_idx,
+                array_size: 2,
+            },
+            I::Else,
+            // Other control bytes and bytes past ASCII: \xNN.
+            I::LocalGet(c),
+            I::I32Const(0x20),
+            I::I32LtU,
+            I::LocalGet(c),
+            I::I32Const(0x7e),
+            I::I32GtU,
+            I::I32Or,
+            I::If(BlockType::Result(str_ty)),
+            I::I32Const(b'\\' as i32),
+            I::I32Const(b'x' as i32),
+        ]);
+        for shift in [4, 0] {
+            // The hex digit of bits `shift..shift + 4`.
+            f.extend([
+                I::LocalGet(c),
+                I::I32Const(shift),
+                I::I32ShrU,
+                I::I32Const(15),
+                I::I32And,
+                I::LocalTee(d),
+                I::I32Const(b'0' as i32),
+                I::I32Add,
+                I::LocalGet(d),
+                I::I32Const(b'a' as i32 - 10),
+                I::I32Add,
+                I::LocalGet(d),
+                I::I32Const(10),
+                I::I32LtU,
+                I::Select,
+            ]);
+        }
+        f.extend([
+            I::ArrayNewFixed {
+                array_type_index: s_idx,
+                array_size: 4,
+            },
+            I::Else,
+            I::LocalGet(c),
+            I::ArrayNewFixed {
+                array_type_index: s_idx,
+                array_size: 1,
+            },
+            I::End,
+            I::End,
+            I::End,
+            I::End,
+            I::End,
+            I::End,
+        ]);
+        concat(f);
+        f.push(I::LocalSet(r));
+    });
+    f.extend([
+        I::LocalGet(r),
+        I::LocalGet(q),
+        I::ArrayNewFixed {
+            array_type_index: s,
+            array_size: 1,
+        },
+    ]);
+    concat(f);
+    f.push(I::End);
+}
+
+/// `repr` of the `eqref` (or class reference) in local 0 by its dynamic type.
+fn dynamic_repr(m: &mut Ctx, f: &mut Fb) {
+    let str_ty = nullable(m.t.str);
+    f.extend([
+        I::LocalGet(0),
+        I::RefIsNull,
+        I::If(BlockType::Result(str_ty)),
+    ]);
+    const_str(m, f, b"None");
+    f.push(I::Else);
+    let mut open = 1;
+    // Values: each tested type, how to get the value to show from the cast
+    // reference, and the helper showing it.
+    let (bi, bb) = (m.t.box_int, m.t.box_bool);
+    let mut cases: Vec<(u32, Option<u32>, Type)> = vec![
+        (bi, Some(bi), Type::Int),
+        (bb, Some(bb), Type::Bool),
+        (m.t.str, None, Type::Str),
+        (m.t.empty, None, Type::Empty),
+    ];
+    for elem in [Type::Int, Type::Bool, Type::Str, Type::Object] {
+        let l = m.t.list(&elem);
+        cases.push((l, None, Type::List(Box::new(elem))));
+    }
+    for (t, field_of, shown) in cases {
+        let helper = m.helper(Helper::Repr(shown));
+        f.extend([
+            I::LocalGet(0),
+            I::RefTestNonNull(HeapType::Concrete(t)),
+            I::If(BlockType::Result(str_ty)),
+            I::LocalGet(0),
+            I::RefCastNonNull(HeapType::Concrete(t)),
+        ]);
+        if let Some(b) = field_of {
+            f.push(I::StructGet {
+                struct_type_index: b,
+                field_index: 0,
+            });
+        }
+        f.extend([I::Call(helper), I::Else]);
+        open += 1;
+    }
+    // Instances: the most derived class first.
+    let mut classes: Vec<_> = m.p.classes.iter().map(|(c, _)| c).collect();
+    classes.sort_by_key(|&c| std::cmp::Reverse(ancestry(m.p, c).len()));
+    for c in classes {
+        let t = m.t.class(c);
+        f.extend([
+            I::LocalGet(0),
+            I::RefTestNonNull(HeapType::Concrete(t)),
+            I::If(BlockType::Result(str_ty)),
+        ]);
+        let text = format!("<{} object>", m.p.classes[c].name);
+        const_str(m, f, text.as_bytes());
+        f.push(I::Else);
+        open += 1;
+    }
+    const_str(m, f, b"<object>");
+    for _ in 0..open {
+        f.push(I::End);
+    }
+}
