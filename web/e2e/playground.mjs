@@ -261,9 +261,9 @@ await check("REPL entries share a variable, each a module linked in the browser"
   await replEnter('["it\'s", None, "a"]');
   await waitText("repl-output", (t) => t.includes(`\n["it's", None, 'a']\n`), "a list echoed as repr");
   await replEnter("o: object = None");
-  await replEnter("o = [True, False]");
+  await replEnter("o = [[True], []]");
   await replEnter("o");
-  await waitText("repl-output", (t) => t.includes(">>> o\n[True, False]\n"), "an object echoed by its dynamic type");
+  await waitText("repl-output", (t) => t.includes(">>> o\n[[True], []]\n"), "an object echoed by its dynamic type");
   await replEnter("print(x // 0)");
   await waitText("repl-output", (t) => t.includes("Division by zero"), "the runtime error");
   await replEnter("x");

@@ -10,10 +10,9 @@
 //!   bytes as `\xNN`;
 //! - a list as `[a, b]`, each element by its own `repr`;
 //! - an `object` or a class instance by its dynamic type: a boxed `int` or `bool`,
-//!   a `str`, a list of `int`, `bool`, `str` or `object`, or an instance of a class
-//!   of the program (`<C object>`, the most derived class its struct is); anything
-//!   else `<object>` (a list of another element type held in an `object`: its
-//!   element type is not known here).
+//!   a `str`, a list of any type the module or an earlier entry of its session made
+//!   (the list types an `object` can hold), or an instance of a class of the program
+//!   (`<C object>`, the most derived class its struct is).
 //!
 //! The result is built by concatenation (`str_concat`), quadratic in its length:
 //! fine for an echo, not for bulk output.
@@ -392,7 +391,13 @@ fn dynamic_repr(m: &mut Ctx, f: &mut Fb) {
         (m.t.str, None, Type::Str),
         (m.t.empty, None, Type::Empty),
     ];
-    for elem in [Type::Int, Type::Bool, Type::Str, Type::Object] {
+    let mut elems = vec![Type::Int, Type::Bool, Type::Str, Type::Object];
+    for t in m.t.known_list_elems(m.p) {
+        if !elems.contains(&t) {
+            elems.push(t);
+        }
+    }
+    for elem in elems {
         let l = m.t.list(&elem);
         cases.push((l, None, Type::List(Box::new(elem))));
     }

@@ -142,6 +142,19 @@ impl Session {
         self.registry.get(key).copied()
     }
 
+    /// The keys of the list types the entries made.
+    pub(crate) fn list_keys(&self) -> Vec<Key> {
+        let mut keys: Vec<(u32, Key)> = self
+            .registry
+            .iter()
+            .filter(|(k, _)| matches!(k, Key::List(_)))
+            .map(|(k, &n)| (n, k.clone()))
+            .collect();
+        // In session order: the same module for the same session.
+        keys.sort_by_key(|(n, _)| *n);
+        keys.into_iter().map(|(_, k)| k).collect()
+    }
+
     /// Number of groups.
     pub(crate) fn group_count(&self) -> usize {
         self.groups.len()

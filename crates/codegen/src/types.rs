@@ -584,6 +584,62 @@ impl<'s> Types<'s> {
         }
     }
 
+    /// The element types of every list type a value in this module may have: those
+    /// the module made so far and, in a REPL session, those of the earlier entries
+    /// (whose groups are then declared). For `repr` of an `object` by its dynamic
+    /// type.
+    pub fn known_list_elems(&mut self, p: &Program) -> Vec<Type> {
+        let mut lists: Vec<u32> = self.lists.values().copied().collect();
+        if let Some(mt) = &self.repl {
+            for k in mt.session.list_keys() {
+                if let Some(i) = mt.lookup(&k) {
+                    lists.push(i);
+                }
+            }
+        }
+        lists.sort_unstable();
+        lists.dedup();
+        let mut out: Vec<Type> = Vec::new();
+        for i in lists {
+            if let Some(t) = self.array_elem(i, p) {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
+    /// The ChocoPy element type of list type `i` (`None` when `i` is no list type).
+    fn array_elem(&self, i: u32, p: &Program) -> Option<Type> {
+        let ty = self.group.get(i as usize)?.as_ref()?;
+        let CompositeInnerType::Array(ArrayType(f)) = &ty.composite_type.inner else {
+            return None;
+        };
+        match f.element_type {
+            StorageType::I8 => Some(Type::Bool),
+            StorageType::Val(ValType::I32) => Some(Type::Int),
+            StorageType::Val(ValType::Ref(r)) => match r.heap_type {
+                HeapType::Abstract {
+                    ty: AbstractHeapType::Eq,
+                    ..
+                } => Some(Type::Object),
+                HeapType::Abstract {
+                    ty: AbstractHeapType::None,
+                    ..
+                } => Some(Type::None),
+                HeapType::Concrete(j) if j == self.str => Some(Type::Str),
+                HeapType::Concrete(j) if j == self.empty => Some(Type::Empty),
+                HeapType::Concrete(j) => match self.class.iter().position(|&k| k == j) {
+                    Some(c) => p.classes.iter().nth(c).map(|(c, _)| Type::Class(c)),
+                    None => Some(Type::List(Box::new(self.array_elem(j, p)?))),
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The array type of lists of `elem`.
     pub fn list(&mut self, elem: &Type) -> u32 {
         let st = self.storage(elem);

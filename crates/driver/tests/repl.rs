@@ -328,12 +328,14 @@ fn interactive_session_through_a_pseudo_terminal() {
 /// Echoed lists and objects, shown by the entry's own `repr` function, are what
 /// CPython's interactive mode prints for the same entries: nested lists, strings
 /// needing either quote or escapes, `None` elements, and values held in an `object`
-/// (a list of bools, an int, a str), shown by their dynamic type.
+/// (a list of bools, an int, a str, nested lists made by the same entry or an
+/// earlier one), shown by their dynamic type.
 #[test]
 fn echo_matches_cpython() {
     let input = "x: object = None\nx = [True, False]\nx\n[[1, -2], []]\n\
                  [\"it's\", \"a\\tb\", \"q\\\"\", None]\nx = 7\nx\nx = \"s\"\nx\n\
-                 [-2147483647 - 1, 0, 10]\n";
+                 [-2147483647 - 1, 0, 10]\nx = [[\"a\"], []]\nx\ny: [[bool]] = None\n\
+                 y = [[True]]\nx = y\nx\n";
     let (out, err, code) = repl(&[], input);
     assert_eq!(code, 0, "{err}");
     let mut python = Command::new("python3")
