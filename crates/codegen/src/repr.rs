@@ -18,7 +18,7 @@
 //! fine for an echo, not for bulk output.
 
 use crate::fb::Fb;
-use crate::runtime::Built;
+use crate::runtime::{sign_and_magnitude, Built};
 use crate::types::nullable;
 use crate::{ancestry, Ctx, Helper, Rt};
 use chocopy_ir::Type;
@@ -131,19 +131,9 @@ fn int_repr(m: &mut Ctx, f: &mut Fb) {
     let len = f.local("len", ValType::I32);
     let t = f.local("t", ValType::I32);
     let out = f.local("out", nullable(s));
+    f.extend(sign_and_magnitude(neg, mag));
     f.extend([
-        I::LocalGet(0),
-        I::I32Const(0),
-        I::I32LtS,
-        I::LocalSet(neg),
-        // |x| as unsigned (i32::MIN stays 2^31).
-        I::I32Const(0),
-        I::LocalGet(0),
-        I::I32Sub,
-        I::LocalGet(0),
-        I::LocalGet(neg),
-        I::Select,
-        I::LocalTee(mag),
+        I::LocalGet(mag),
         I::LocalSet(t),
         // len = number of digits + the sign.
         I::LocalGet(neg),

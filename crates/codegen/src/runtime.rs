@@ -98,6 +98,25 @@ pub(crate) fn raise(e: RuntimeError, site: impl FnOnce(&mut Fb), f: &mut Fb) {
     f.push(I::Unreachable);
 }
 
+/// Sets local `neg` to whether the `i32` in local 0 is negative and local `mag` to
+/// its magnitude as an unsigned number (`i32::MIN` stays 2^31): how an integer's
+/// digits are written.
+pub(crate) fn sign_and_magnitude(neg: u32, mag: u32) -> [I<'static>; 11] {
+    [
+        I::LocalGet(0),
+        I::I32Const(0),
+        I::I32LtS,
+        I::LocalSet(neg),
+        I::I32Const(0),
+        I::LocalGet(0),
+        I::I32Sub,
+        I::LocalGet(0),
+        I::LocalGet(neg),
+        I::Select,
+        I::LocalSet(mag),
+    ]
+}
+
 /// A built function: its type, its name, its body and local names.
 pub(crate) type Built = (u32, String, Body);
 
@@ -195,17 +214,9 @@ pub(crate) fn build(m: &mut Ctx, rt: Rt) -> Built {
                 I::LocalGet(pos),
                 I::I32Const(b'\n' as i32),
                 I::I32Store8(byte(0)),
-                I::LocalGet(0),
-                I::I32Const(0),
-                I::I32LtS,
-                I::LocalSet(neg),
-                I::I32Const(0),
-                I::LocalGet(0),
-                I::I32Sub,
-                I::LocalGet(0),
-                I::LocalGet(neg),
-                I::Select,
-                I::LocalSet(mag),
+            ]);
+            f.extend(sign_and_magnitude(neg, mag));
+            f.extend([
                 I::Loop(BlockType::Empty),
                 I::LocalGet(pos),
                 I::I32Const(1),
