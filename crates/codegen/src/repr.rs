@@ -18,9 +18,9 @@
 //! fine for an echo, not for bulk output.
 
 use crate::fb::Fb;
-use crate::runtime::{sign_and_magnitude, Built};
+use crate::runtime::{write_digits, Built};
 use crate::types::nullable;
-use crate::{ancestry, Ctx, Helper, Rt};
+use crate::{ancestry, Ctx, Helper, Rt, NUMBUF_END};
 use chocopy_ir::Type;
 use wasm_encoder::{BlockType, HeapType, Instruction as I, ValType};
 
@@ -33,6 +33,42 @@ fn const_str(m: &Ctx, f: &mut Fb, bytes: &[u8]) {
         array_type_index: m.t.str,
         array_size: bytes.len() as u32,
     });
+}
+
+/// Pushes the test of the reference in local 0 and the string `None` for when it
+/// is null: the caller pushes the other case's string, then `End`.
+fn none_or(m: &Ctx, f: &mut Fb) {
+    f.extend([
+        I::LocalGet(0),
+        I::RefIsNull,
+        I::If(BlockType::Result(nullable(m.t.str))),
+    ]);
+    const_str(m, f, b"None");
+    f.push(I::Else);
+}
+
+/// `for i in 0..bound: body`: local `i` counts from 0 while below the `i32` that
+/// `bound` pushes.
+fn count_loop(f: &mut Fb, i: u32, bound: &[I<'static>], body: impl FnOnce(&mut Fb)) {
+    f.extend([
+        I::I32Const(0),
+        I::LocalSet(i),
+        I::Block(BlockType::Empty),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(i),
+    ]);
+    f.extend(bound.iter().cloned());
+    f.extend([I::I32GeU, I::BrIf(1)]);
+    body(f);
+    f.extend([
+        I::LocalGet(i),
+        I::I32Const(1),
+        I::I32Add,
+        I::LocalSet(i),
+        I::Br(0),
+        I::End,
+        I::End,
+    ]);
 }
 
 /// The helper `repr` of a value of static type `ty`.
@@ -54,13 +90,7 @@ pub(crate) fn repr(m: &mut Ctx, ty: &Type) -> Built {
         Type::None => const_str(m, &mut f, b"None"),
         Type::Str => str_repr(m, &mut f, r),
         Type::Empty => {
-            f.extend([
-                I::LocalGet(0),
-                I::RefIsNull,
-                I::If(BlockType::Result(str_ty)),
-            ]);
-            const_str(m, &mut f, b"None");
-            f.push(I::Else);
+            none_or(m, &mut f);
             const_str(m, &mut f, b"[]");
             f.push(I::End);
         }
@@ -68,118 +98,70 @@ pub(crate) fn repr(m: &mut Ctx, ty: &Type) -> Built {
             let l = m.t.list(elem);
             let each = m.helper(Helper::Repr((**elem).clone()));
             let i = f.local("i", ValType::I32);
-            f.extend([
-                I::LocalGet(0),
-                I::RefIsNull,
-                I::If(BlockType::Result(str_ty)),
-            ]);
-            const_str(m, &mut f, b"None");
-            f.push(I::Else);
+            none_or(m, &mut f);
             const_str(m, &mut f, b"[");
             f.push(I::LocalSet(r));
-            f.extend([
-                I::Block(BlockType::Empty),
-                I::Loop(BlockType::Empty),
-                I::LocalGet(i),
-                I::LocalGet(0),
-                I::ArrayLen,
-                I::I32GeU,
-                I::BrIf(1),
-                I::LocalGet(i),
-                I::If(BlockType::Empty),
-                I::LocalGet(r),
-            ]);
-            const_str(m, &mut f, b", ");
-            concat(&mut f);
-            f.extend([I::LocalSet(r), I::End, I::LocalGet(r)]);
-            f.extend([I::LocalGet(0), I::LocalGet(i)]);
-            f.push(if **elem == Type::Bool {
-                I::ArrayGetU(l)
-            } else {
-                I::ArrayGet(l)
+            count_loop(&mut f, i, &[I::LocalGet(0), I::ArrayLen], |f| {
+                f.extend([I::LocalGet(i), I::If(BlockType::Empty), I::LocalGet(r)]);
+                const_str(m, f, b", ");
+                concat(f);
+                f.extend([I::LocalSet(r), I::End, I::LocalGet(r)]);
+                f.extend([I::LocalGet(0), I::LocalGet(i)]);
+                f.push(if **elem == Type::Bool {
+                    I::ArrayGetU(l)
+                } else {
+                    I::ArrayGet(l)
+                });
+                f.push(I::Call(each));
+                concat(f);
+                f.push(I::LocalSet(r));
             });
-            f.push(I::Call(each));
-            concat(&mut f);
-            f.extend([
-                I::LocalSet(r),
-                I::LocalGet(i),
-                I::I32Const(1),
-                I::I32Add,
-                I::LocalSet(i),
-                I::Br(0),
-                I::End,
-                I::End,
-                I::LocalGet(r),
-            ]);
+            f.push(I::LocalGet(r));
             const_str(m, &mut f, b"]");
             concat(&mut f);
             f.push(I::End);
         }
         Type::Object | Type::Class(_) => dynamic_repr(m, &mut f),
-        // A `Ref` cell never reaches an echo (it exists only after boxing).
-        Type::Ref(_) => const_str(m, &mut f, b"<cell>"),
+        // A `Ref` cell is no value of the language: it exists only after boxing,
+        // never in a list or a global.
+        Type::Ref(_) => {
+            m.invalid("repr of a Ref cell".into());
+            f.push(I::Unreachable);
+        }
     }
     let t = m.t.func(vec![param], vec![str_ty]);
     (t, format!("repr${}", m.helpers.len()), f.finish())
 }
 
-/// The decimal digits of the `i32` in local 0, as a new string.
+/// The decimal digits of the `i32` in local 0, as a new string: written into the
+/// number buffer as `print` writes them, then copied.
 fn int_repr(m: &mut Ctx, f: &mut Fb) {
     let s = m.t.str;
+    let pos = f.local("pos", ValType::I32);
     let neg = f.local("negative", ValType::I32);
     let mag = f.local("magnitude", ValType::I32);
-    let len = f.local("len", ValType::I32);
-    let t = f.local("t", ValType::I32);
+    let k = f.local("k", ValType::I32);
     let out = f.local("out", nullable(s));
-    f.extend(sign_and_magnitude(neg, mag));
-    f.extend([
-        I::LocalGet(mag),
-        I::LocalSet(t),
-        // len = number of digits + the sign.
-        I::LocalGet(neg),
-        I::LocalSet(len),
-        I::Loop(BlockType::Empty),
-        I::LocalGet(len),
-        I::I32Const(1),
-        I::I32Add,
-        I::LocalSet(len),
-        I::LocalGet(t),
-        I::I32Const(10),
-        I::I32DivU,
-        I::LocalTee(t),
-        I::BrIf(0),
-        I::End,
-        I::LocalGet(len),
-        I::ArrayNewDefault(s),
-        I::LocalSet(out),
-        // Digits from the end.
-        I::Loop(BlockType::Empty),
-        I::LocalGet(out),
-        I::LocalGet(len),
-        I::I32Const(1),
-        I::I32Sub,
-        I::LocalTee(len),
-        I::LocalGet(mag),
-        I::I32Const(10),
-        I::I32RemU,
-        I::I32Const(b'0' as i32),
-        I::I32Add,
-        I::ArraySet(s),
-        I::LocalGet(mag),
-        I::I32Const(10),
-        I::I32DivU,
-        I::LocalTee(mag),
-        I::BrIf(0),
-        I::End,
-        I::LocalGet(neg),
-        I::If(BlockType::Empty),
-        I::LocalGet(out),
-        I::I32Const(0),
-        I::I32Const(b'-' as i32),
-        I::ArraySet(s),
-        I::End,
-        I::LocalGet(out),
-    ]);
+    f.extend(write_digits(NUMBUF_END, pos, neg, mag));
+    let len = [I::I32Const(NUMBUF_END), I::LocalGet(pos), I::I32Sub];
+    f.extend(len.iter().cloned());
+    f.extend([I::ArrayNewDefault(s), I::LocalSet(out)]);
+    count_loop(f, k, &len, |f| {
+        f.extend([
+            I::LocalGet(out),
+            I::LocalGet(k),
+            I::LocalGet(pos),
+            I::LocalGet(k),
+            I::I32Add,
+            I::I32Load8U(wasm_encoder::MemArg {
+                offset: 0,
+                align: 0,
+                memory_index: 0,
+            }),
+            I::ArraySet(s),
+        ]);
+    });
+    f.push(I::LocalGet(out));
 }
 
 /// Python's `repr` of the string in local 0 (`None` when null), built in local `r`.
@@ -195,39 +177,17 @@ fn str_repr(m: &mut Ctx, f: &mut Fb, r: u32) {
     let concat = |f: &mut Fb| f.push(I::Call(Rt::StrConcat as u32));
     // Loops over the bytes of local 0: `body` sees the byte in `c`.
     let each_byte = |f: &mut Fb, body: &dyn Fn(&mut Fb)| {
-        f.extend([
-            I::I32Const(0),
-            I::LocalSet(i),
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(i),
-            I::LocalGet(0),
-            I::ArrayLen,
-            I::I32GeU,
-            I::BrIf(1),
-            I::LocalGet(0),
-            I::LocalGet(i),
-            I::ArrayGetU(s),
-            I::LocalSet(c),
-        ]);
-        body(f);
-        f.extend([
-            I::LocalGet(i),
-            I::I32Const(1),
-            I::I32Add,
-            I::LocalSet(i),
-            I::Br(0),
-            I::End,
-            I::End,
-        ]);
+        count_loop(f, i, &[I::LocalGet(0), I::ArrayLen], |f| {
+            f.extend([
+                I::LocalGet(0),
+                I::LocalGet(i),
+                I::ArrayGetU(s),
+                I::LocalSet(c),
+            ]);
+            body(f);
+        });
     };
-    f.extend([
-        I::LocalGet(0),
-        I::RefIsNull,
-        I::If(BlockType::Result(str_ty)),
-    ]);
-    const_str(m, f, b"None");
-    f.push(I::Else);
+    none_or(m, f);
     // Which quote.
     each_byte(f, &|f: &mut Fb| {
         f.extend([
@@ -364,13 +324,7 @@ fn str_repr(m: &mut Ctx, f: &mut Fb, r: u32) {
 /// `repr` of the `eqref` (or class reference) in local 0 by its dynamic type.
 fn dynamic_repr(m: &mut Ctx, f: &mut Fb) {
     let str_ty = nullable(m.t.str);
-    f.extend([
-        I::LocalGet(0),
-        I::RefIsNull,
-        I::If(BlockType::Result(str_ty)),
-    ]);
-    const_str(m, f, b"None");
-    f.push(I::Else);
+    none_or(m, f);
     let mut open = 1;
     // Values: each tested type, how to get the value to show from the cast
     // reference, and the helper showing it.

@@ -98,11 +98,15 @@ pub(crate) fn raise(e: RuntimeError, site: impl FnOnce(&mut Fb), f: &mut Fb) {
     f.push(I::Unreachable);
 }
 
-/// Sets local `neg` to whether the `i32` in local 0 is negative and local `mag` to
-/// its magnitude as an unsigned number (`i32::MIN` stays 2^31): how an integer's
-/// digits are written.
-pub(crate) fn sign_and_magnitude(neg: u32, mag: u32) -> [I<'static>; 11] {
-    [
+/// Writes the decimal digits of the `i32` in local 0, after a `-` when it is
+/// negative, into the number buffer so that they end just before address `end`
+/// (at most [`NUMBUF_END`]); leaves local `pos` at the address of the first byte.
+/// Locals `neg` and `mag` are scratch: the magnitude is taken unsigned, so that
+/// -2^31 is written correctly.
+pub(crate) fn write_digits(end: i32, pos: u32, neg: u32, mag: u32) -> Vec<I<'static>> {
+    vec![
+        I::I32Const(end),
+        I::LocalSet(pos),
         I::LocalGet(0),
         I::I32Const(0),
         I::I32LtS,
@@ -114,6 +118,32 @@ pub(crate) fn sign_and_magnitude(neg: u32, mag: u32) -> [I<'static>; 11] {
         I::LocalGet(neg),
         I::Select,
         I::LocalSet(mag),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(pos),
+        I::I32Const(1),
+        I::I32Sub,
+        I::LocalTee(pos),
+        I::LocalGet(mag),
+        I::I32Const(10),
+        I::I32RemU,
+        I::I32Const(b'0' as i32),
+        I::I32Add,
+        I::I32Store8(byte(0)),
+        I::LocalGet(mag),
+        I::I32Const(10),
+        I::I32DivU,
+        I::LocalTee(mag),
+        I::BrIf(0),
+        I::End,
+        I::LocalGet(neg),
+        I::If(BlockType::Empty),
+        I::LocalGet(pos),
+        I::I32Const(1),
+        I::I32Sub,
+        I::LocalTee(pos),
+        I::I32Const(b'-' as i32),
+        I::I32Store8(byte(0)),
+        I::End,
     ]
 }
 
@@ -210,39 +240,11 @@ pub(crate) fn build(m: &mut Ctx, rt: Rt) -> Built {
             let neg = f.local("negative", i32_);
             f.extend([
                 I::I32Const(NUMBUF_END - 1),
-                I::LocalSet(pos),
-                I::LocalGet(pos),
                 I::I32Const(b'\n' as i32),
                 I::I32Store8(byte(0)),
             ]);
-            f.extend(sign_and_magnitude(neg, mag));
+            f.extend(write_digits(NUMBUF_END - 1, pos, neg, mag));
             f.extend([
-                I::Loop(BlockType::Empty),
-                I::LocalGet(pos),
-                I::I32Const(1),
-                I::I32Sub,
-                I::LocalTee(pos),
-                I::LocalGet(mag),
-                I::I32Const(10),
-                I::I32RemU,
-                I::I32Const(b'0' as i32),
-                I::I32Add,
-                I::I32Store8(byte(0)),
-                I::LocalGet(mag),
-                I::I32Const(10),
-                I::I32DivU,
-                I::LocalTee(mag),
-                I::BrIf(0),
-                I::End,
-                I::LocalGet(neg),
-                I::If(BlockType::Empty),
-                I::LocalGet(pos),
-                I::I32Const(1),
-                I::I32Sub,
-                I::LocalTee(pos),
-                I::I32Const(b'-' as i32),
-                I::I32Store8(byte(0)),
-                I::End,
                 I::LocalGet(pos),
                 I::I32Const(NUMBUF_END),
                 I::LocalGet(pos),

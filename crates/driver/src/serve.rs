@@ -26,7 +26,7 @@
 //! beyond), a compile time limit (503 beyond), at most [`MAX_SESSIONS`] REPL sessions
 //! (the least recently used goes). Requests never name files: the server reads none.
 
-use crate::{Failure, Located, Options, Source, Stage, StrategyOpt};
+use crate::{Failure, Options, Source, Stage, StrategyOpt};
 use base64::Engine as _;
 use chocopy_closure::Strategy;
 use chocopy_ir::print::Naming;
@@ -112,7 +112,8 @@ struct ReplSession {
 type Sessions = Arc<Mutex<HashMap<String, Arc<Mutex<ReplSession>>>>>;
 
 /// Binds `cfg.addr` and returns the server and the address it listens on (the
-/// port chosen when `cfg.addr` asks for port 0).
+/// port chosen when `cfg.addr` asks for port 0). Errors: a message naming the
+/// address when it cannot be bound (in use, not a local address).
 pub fn bind(cfg: &ServeConfig) -> Result<(Server, std::net::SocketAddr), String> {
     let server =
         Server::http(&cfg.addr).map_err(|e| format!("cannot listen on {}: {e}", cfg.addr))?;
@@ -450,26 +451,50 @@ pub fn diagnostics_json(text: &str, f: &Failure) -> Value {
             "message": f.rendered.trim_end(),
         }]);
     }
-    Value::Array(f.errors.iter().map(|e| diagnostic_json(text, e)).collect())
+    let offsets: Vec<usize> = f
+        .errors
+        .iter()
+        .flat_map(|e| [e.range.start, e.range.end])
+        .collect();
+    let at = positions(text, &offsets);
+    Value::Array(
+        f.errors
+            .iter()
+            .zip(at.chunks(2))
+            .map(|(e, p)| {
+                let [(line, col, from), (end_line, end_col, to)] = [p[0], p[1]];
+                json!({
+                    "line": line, "col": col, "end_line": end_line, "end_col": end_col,
+                    "from": from, "to": to, "message": e.message,
+                })
+            })
+            .collect(),
+    )
 }
 
-fn diagnostic_json(text: &str, e: &Located) -> Value {
-    let pos = |byte: usize| {
-        let mut b = byte.min(text.len());
-        while !text.is_char_boundary(b) {
-            b -= 1;
+/// (line, column in characters, offset in UTF-16 code units) of each byte offset
+/// (past the end or inside a character: the character's start), from 1 for lines
+/// and columns, in one pass over the text up to the last offset.
+fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, usize, usize)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&k| offsets[k]);
+    let mut out = vec![(1, 1, 0); offsets.len()];
+    let (mut line, mut col, mut utf16) = (1, 1, 0);
+    let mut chars = text.char_indices().peekable();
+    for k in order {
+        while let Some(&(at, c)) = chars.peek() {
+            if at + c.len_utf8() > offsets[k] {
+                break;
+            }
+            chars.next();
+            utf16 += c.len_utf16();
+            if c == '\n' {
+                (line, col) = (line + 1, 1);
+            } else {
+                col += 1;
+            }
         }
-        let before = &text[..b];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.matches('\n').count() + 1;
-        let col = before[line_start..].chars().count() + 1;
-        let utf16 = before.encode_utf16().count();
-        (line, col, utf16)
-    };
-    let (line, col, from) = pos(e.range.start);
-    let (end_line, end_col, to) = pos(e.range.end);
-    json!({
-        "line": line, "col": col, "end_line": end_line, "end_col": end_col,
-        "from": from, "to": to, "message": e.message,
-    })
+        out[k] = (line, col, utf16);
+    }
+    out
 }
