@@ -232,6 +232,8 @@ function clear(pre) {
 function finishRun(text, kind) {
   if (runner) runner.terminate();
   runner = null;
+  // The output is complete when the status says the run ended.
+  if (pending.has(output)) flush(output);
   runButton.disabled = false;
   stopButton.disabled = true;
   setStatus(text, kind);
