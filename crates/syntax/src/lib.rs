@@ -24,7 +24,7 @@ pub mod lexer;
 pub mod parser;
 mod syntax_kind;
 
-pub use rowan::{GreenNode, TextRange, TextSize};
+pub use rowan::{GreenNode, NodeOrToken, TextRange, TextSize};
 pub use syntax_kind::{ChocoPy, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
 
 use parser::{Event, Parser};
@@ -77,34 +77,164 @@ impl Parse {
 
 /// Parses ChocoPy source text. Never fails; never panics on any input.
 ///
+/// A large file (at least [`PARALLEL_MIN_BYTES`]) is lexed and parsed in two halves
+/// at once, split at a line that starts a top-level item near the middle, and the
+/// two trees joined under one root. The result is the tree of a parse in one piece:
+/// ChocoPy joins no lines, so a line starting in column 0 resets the lexer (every
+/// indentation level closes), and each half is the same sequence of top-level
+/// items. When a half has an error, or the split would hide one (a declaration after
+/// a statement), the file is parsed again in one piece, so errors are always those
+/// of [`parse_sequential`].
+///
 /// Postcondition: `parse(text).syntax_node().to_string() == text`.
 pub fn parse(text: &str) -> Parse {
+    if text.len() >= PARALLEL_MIN_BYTES {
+        if let Some(green) =
+            top_level_line(text, text.len() / 2).and_then(|split| parse_halves(text, split))
+        {
+            return Parse {
+                green,
+                errors: Vec::new(),
+            };
+        }
+    }
+    parse_sequential(text)
+}
+
+/// The size of source text (bytes) from which [`parse`] parses the two halves of a
+/// file at once: 128 KiB, about 4,000 lines. Below it the second thread costs more
+/// than it saves (`cargo bench --bench frontend`, benches/README.md).
+pub const PARALLEL_MIN_BYTES: usize = 128 << 10;
+
+/// The stack of the thread parsing the second half: the parser recurses at most
+/// [`parser::MAX_DEPTH`] levels (reserved address space, committed only as used).
+const HALF_PARSER_STACK: usize = 256 << 20;
+
+/// [`parse`] in one piece, on the calling thread.
+pub fn parse_sequential(text: &str) -> Parse {
     let (tokens, lex_errors) = lexer::lex(text);
+    let offsets = token_offsets(&tokens, 0);
+    parse_tokens(text, &tokens, &offsets, lex_errors)
+}
+
+/// The byte offset of each token, the first at `start`.
+fn token_offsets(tokens: &[lexer::Token], start: usize) -> Vec<usize> {
     let mut offsets = Vec::with_capacity(tokens.len());
-    let mut off = 0usize;
-    for t in &tokens {
+    let mut off = start;
+    for t in tokens {
         offsets.push(off);
         off += t.len as usize;
     }
-    let significant: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !tokens[i].kind.is_trivia())
-        .collect();
-    let kinds = significant.iter().map(|&i| tokens[i].kind).collect();
-    // The range a significant token stands for in messages: an INDENT (zero width in
-    // the tree) stands for the indentation before it, as in the reference.
-    // A NEWLINE stands for the position of the line end, not for the terminator.
-    let shown = |i: usize| match (tokens[i].kind, i.checked_sub(1).map(|j| tokens[j].kind)) {
+    offsets
+}
+
+/// The first offset at or after `from` where a line starts with a letter or `_` in
+/// column 0 (a top-level declaration or statement), other than the `elif` and
+/// `else` of a top-level `if`. [`parse`] splits at the first one past the middle.
+fn top_level_line(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from.max(1);
+    while at < bytes.len() {
+        if matches!(bytes[at - 1], b'\n' | b'\r') {
+            let line = &bytes[at..];
+            let word = line
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                .unwrap_or(line.len());
+            if (line[0].is_ascii_alphabetic() || line[0] == b'_')
+                && !matches!(&line[..word], b"elif" | b"else")
+            {
+                return Some(at);
+            }
+        }
+        // To the start of the next line.
+        at += 1 + bytes[at..]
+            .iter()
+            .position(|b| matches!(b, b'\n' | b'\r'))?;
+    }
+    None
+}
+
+/// The tree of `text` lexed and parsed as two files split at byte `split` (the start
+/// of a top-level line), the halves at once and their top-level children joined
+/// under one `SOURCE_FILE`; `None` when a half has an error, when a top-level
+/// declaration follows a top-level statement of the first half (an error the halves
+/// cannot see), or when no thread can be started.
+fn parse_halves(text: &str, split: usize) -> Option<GreenNode> {
+    let half = |range: std::ops::Range<usize>| {
+        let (tokens, lex_errors) = lexer::lex(&text[range.clone()]);
+        let offsets = token_offsets(&tokens, range.start);
+        (lex_errors.is_empty()).then(|| parse_tokens(text, &tokens, &offsets, Vec::new()))
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let second = std::thread::Builder::new()
+            .name("parse".into())
+            .stack_size(HALF_PARSER_STACK)
+            .spawn_scoped(s, || half(split..text.len()))
+            .ok()?;
+        let first = half(0..split);
+        Some((first?, second.join().ok()??))
+    })?;
+    if !first.errors.is_empty() || !second.errors.is_empty() {
+        return None;
+    }
+    let is_decl = |k: SyntaxKind| {
+        matches!(
+            k,
+            SyntaxKind::VAR_DEF | SyntaxKind::FUNC_DEF | SyntaxKind::CLASS_DEF
+        )
+    };
+    let items = |g: &GreenNode| -> Vec<SyntaxKind> {
+        g.children()
+            .filter_map(|c| c.into_node())
+            .map(|n| <ChocoPy as rowan::Language>::kind_from_raw(n.kind()))
+            .collect()
+    };
+    let stmt_in_first = items(&first.green).into_iter().any(|k| !is_decl(k));
+    let decl_in_second = items(&second.green).into_iter().any(is_decl);
+    if stmt_in_first && decl_in_second {
+        return None;
+    }
+    let children = first
+        .green
+        .children()
+        .chain(second.green.children())
+        .map(|c| c.to_owned())
+        .collect::<Vec<_>>();
+    Some(GreenNode::new(SyntaxKind::SOURCE_FILE.into(), children))
+}
+
+/// The range a significant token stands for in messages: an INDENT (zero width in
+/// the tree) stands for the indentation before it, as in the reference. A NEWLINE
+/// stands for the position of the line end, not for the terminator.
+fn shown_range(tokens: &[lexer::Token], offsets: &[usize], i: usize) -> Range<usize> {
+    match (tokens[i].kind, i.checked_sub(1).map(|j| tokens[j].kind)) {
         (SyntaxKind::INDENT, Some(SyntaxKind::WHITESPACE)) => {
             offsets[i - 1]..offsets[i - 1] + tokens[i - 1].len as usize
         }
         (SyntaxKind::NEWLINE, _) => offsets[i]..offsets[i],
         _ => offsets[i]..offsets[i] + tokens[i].len as usize,
-    };
+    }
+}
+
+/// Parses `tokens` (with their byte `offsets` in `text`; a whole file or a run of
+/// whole top-level items) as a file, given the lexical errors.
+fn parse_tokens(
+    text: &str,
+    tokens: &[lexer::Token],
+    offsets: &[usize],
+    lex_errors: Vec<lexer::LexError>,
+) -> Parse {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !tokens[i].kind.is_trivia())
+        .collect();
+    let kinds = significant.iter().map(|&i| tokens[i].kind).collect();
+    let shown = |i: usize| shown_range(tokens, offsets, i);
     let texts = significant.iter().map(|&i| &text[shown(i)]).collect();
     let mut p = Parser::new(kinds, texts);
     grammar::source_file(&mut p);
 
-    let green = build_tree(text, &tokens, &offsets, p.events);
+    let green = build_tree(text, tokens, offsets, p.events);
 
     let mut errors: Vec<SyntaxError> = Vec::new();
     for (at, message, label) in p.errors {
@@ -472,5 +602,96 @@ impl SyntaxPtr {
     /// The byte range.
     pub fn text_range(&self) -> std::ops::Range<usize> {
         self.range.0 as usize..self.range.1 as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn py_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                py_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "py") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Lexing and parsing in two halves gives the tree of a parse in one piece at
+    /// every split point of every conformance program, and declines exactly when the file has
+    /// errors (then `parse` parses it in one piece).
+    #[test]
+    fn halves_join_into_the_sequential_tree() {
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+        let mut files = Vec::new();
+        py_files(&shared.join("conformance"), &mut files);
+        py_files(&shared.join("examples"), &mut files);
+        assert!(files.len() > 150, "{} files", files.len());
+        let (mut joined, mut declined) = (0, 0);
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let whole = parse_sequential(&text);
+            let mut from = 1;
+            while let Some(split) = top_level_line(&text, from) {
+                from = split + 1;
+                match parse_halves(&text, split) {
+                    Some(green) => {
+                        joined += 1;
+                        assert!(whole.errors.is_empty());
+                        assert_eq!(green, whole.green, "{} split at {split}", f.display());
+                    }
+                    None => {
+                        declined += 1;
+                        assert!(
+                            !whole.errors.is_empty(),
+                            "{} split at {split} declined",
+                            f.display()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            joined > 400 && declined > 0,
+            "{joined} joined, {declined} declined"
+        );
+    }
+
+    /// A file past the threshold is parsed in halves, into the tree of a parse in one
+    /// piece; a declaration after a statement across the halves is still an error.
+    #[test]
+    fn large_files_parse_in_halves_as_in_one_piece() {
+        let unit = "def f{i}(x: int) -> int:\n    # comment\n    if x > 0:\n        return x\n    return -x\n\n# between\n   \n\t# indented\nclass C{i}(object):\n    a: int = {i}\n\n";
+        let mut text = String::new();
+        let mut i = 0;
+        while text.len() < PARALLEL_MIN_BYTES {
+            text.push_str(&unit.replace("{i}", &i.to_string()));
+            i += 1;
+        }
+        text.push_str("print(f0(1))\n");
+        assert!(top_level_line(&text, text.len() / 2).is_some());
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = text.replace('\n', eol);
+            let (halves, whole) = (parse(&text), parse_sequential(&text));
+            assert_eq!(halves.errors(), &[]);
+            assert_eq!(halves.green(), whole.green(), "{eol:?}");
+            assert_eq!(halves.syntax_node().to_string(), text);
+        }
+
+        // A statement in the first half, declarations in the second.
+        let mid = text.len() / 2;
+        let at = mid + text[mid..].find("\ndef ").unwrap() + 1;
+        let bad = format!("{}print(1)\n{}", &text[..at], &text[at..]);
+        // Each half alone is valid; joined, they are not.
+        let after = at + "print(1)\n".len();
+        assert!(parse_sequential(&bad[..after]).errors().is_empty());
+        assert!(parse_halves(&bad, after).is_none());
+        let (halves, whole) = (parse(&bad), parse_sequential(&bad));
+        assert!(!whole.errors().is_empty());
+        assert_eq!(halves.errors(), whole.errors());
+        assert_eq!(halves.green(), whole.green());
     }
 }
