@@ -23,6 +23,9 @@ use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{SyntaxKind, SyntaxNode, SyntaxPtr, SyntaxToken, TextRange};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+mod parallel;
+pub use parallel::PARALLEL_MIN_BYTES;
+
 /// A class a name can denote: a predefined one or a user class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ClassRef {
@@ -54,6 +57,7 @@ enum Binding {
     Class(ClassRef),
 }
 
+#[derive(Clone)]
 struct Scope {
     /// The function of this scope; `None` for the global scope.
     func: Option<FuncId>,
@@ -226,23 +230,24 @@ pub fn analyze_after(
     keep_types: bool,
     prelude: Option<&Prelude>,
 ) -> (Analysis, Prelude) {
-    let mut l = Lowerer {
-        keep_types,
-        order: 0,
-        error_keys: Vec::new(),
-        decl_error_keys: Vec::new(),
-        nodes_in_error: HashSet::default(),
-        nodes_in_decl_error: HashSet::default(),
-        prog: Program::default(),
-        errors: Vec::new(),
-        scopes: Vec::new(),
-        defs: HashMap::default(),
-        pending: HashMap::default(),
-        class_defs: HashMap::default(),
-        typing: Typing::default(),
-        decl_errors: Vec::new(),
-        attr_decls: Vec::new(),
-    };
+    analyze_inner(file, keep_types, prelude, PARALLEL_MIN_BYTES)
+}
+
+/// [`analyze`] (without types) with the function bodies lowered on two threads from
+/// `min_bytes` of source (see [`PARALLEL_MIN_BYTES`]; 0: always, `usize::MAX`:
+/// never). The result is the same at every threshold: tests compare them.
+pub fn analyze_with_threshold(file: &ast::SourceFile, min_bytes: usize) -> Analysis {
+    analyze_inner(file, false, None, min_bytes).0
+}
+
+fn analyze_inner(
+    file: &ast::SourceFile,
+    keep_types: bool,
+    prelude: Option<&Prelude>,
+    parallel_min_bytes: usize,
+) -> (Analysis, Prelude) {
+    let mut l = Lowerer::new(keep_types);
+    l.parallel_min_bytes = parallel_min_bytes;
     if let Some(pre) = prelude {
         l.prog = pre.program.clone();
         for (c, class) in l.prog.classes.iter() {
@@ -346,6 +351,9 @@ struct Lowerer {
     /// Attributes declared (class, name, identifier), resolved to their slots once
     /// the layouts exist (with the types only).
     attr_decls: Vec<(ClassId, String, Span)>,
+    /// From how many bytes of source the function bodies are lowered on two threads
+    /// ([`PARALLEL_MIN_BYTES`]).
+    parallel_min_bytes: usize,
 }
 
 fn span_of(r: TextRange) -> Span {
@@ -402,6 +410,28 @@ fn token_span(t: &SyntaxToken) -> Span {
 type Signature = (Vec<Type>, Type);
 
 impl Lowerer {
+    /// A lowerer before any declaration.
+    fn new(keep_types: bool) -> Lowerer {
+        Lowerer {
+            keep_types,
+            order: 0,
+            error_keys: Vec::new(),
+            decl_error_keys: Vec::new(),
+            nodes_in_error: HashSet::default(),
+            nodes_in_decl_error: HashSet::default(),
+            prog: Program::default(),
+            errors: Vec::new(),
+            scopes: Vec::new(),
+            defs: HashMap::default(),
+            pending: HashMap::default(),
+            class_defs: HashMap::default(),
+            typing: Typing::default(),
+            decl_errors: Vec::new(),
+            attr_decls: Vec::new(),
+            parallel_min_bytes: PARALLEL_MIN_BYTES,
+        }
+    }
+
     /// Reports `message` at the reference AST node of `kind` spanning `span`.
     /// Only the first error at a node is reported, as the reference does.
     fn error(&mut self, kind: SyntaxKind, span: Span, error: ErrorKind) {
@@ -610,14 +640,32 @@ impl Lowerer {
                 self.note(span, Def::Attr(a));
             }
         }
-        for f in funcs {
-            self.function_body(f);
-        }
-        let mut main = Vec::new();
-        for item in &items {
-            if let ast::Item::Stmt(s) = item {
-                self.stmt(s, &mut main);
+        // The bodies, some on a second thread for a large program.
+        let parallel = !self.keep_types
+            && earlier.is_none()
+            && usize::from(file.syntax().text_range().len()) >= self.parallel_min_bytes;
+        let stmts: Vec<&ast::Stmt> = items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Stmt(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        if parallel {
+            self.bodies_in_parallel(file, &funcs, &stmts);
+        } else {
+            for f in funcs {
+                self.function_body(f);
             }
+            self.main_statements(&stmts);
+        }
+    }
+
+    /// Lowers the top-level statements into `main`.
+    fn main_statements(&mut self, stmts: &[&ast::Stmt]) {
+        let mut main = Vec::new();
+        for s in stmts {
+            self.stmt(s, &mut main);
         }
         self.prog.main = main;
     }

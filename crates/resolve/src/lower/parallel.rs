@@ -1,0 +1,313 @@
+//! Lowering the function bodies of a large program on two threads.
+//!
+//! Once the declarations of the top level are analysed (classes with their layouts,
+//! global variables, the signatures of functions and methods), the body of each
+//! top-level function or method depends only on them: what one body declares (its
+//! locals, its nested functions) no other body sees. So the bodies are shared out:
+//! the calling thread lowers the top-level statements, then takes functions from the
+//! front of the list, while a worker thread takes them from the back, until they
+//! meet (whoever is faster does more). The worker has a lowerer of its own, over a
+//! copy of the declarations and a red tree of its own over the same green tree
+//! (rowan's red nodes are not `Send`; green nodes are).
+//!
+//! Merge: the variables and functions the worker made go to the end of the arenas,
+//! function by function in source order, and its ids are renumbered; as the calling
+//! thread made its own new ones (those of the first functions) before, the ids are
+//! those of lowering in one thread. Errors are appended after the calling thread's;
+//! [`crate::order::reference_order`] sorts them by the place they were found
+//! (distinct between bodies and statements), so the reported list is the same as in
+//! one thread. Tests compare both on every conformance program.
+//!
+//! Precondition: the top-level declarations are analysed; no types are recorded
+//! (`keep_types` off) and no REPL prelude. Postcondition: the lowerer's program and
+//! errors are those of [`Lowerer::function_body`] on every function in order, then
+//! [`Lowerer::main_statements`].
+
+use super::{Lowerer, Scope};
+use crate::SemanticError;
+use chocopy_ir::{FuncId, Place, Program, VarId};
+use chocopy_syntax::ast::{self, AstNode};
+use chocopy_syntax::{GreenNode, SyntaxKind, SyntaxNode, SyntaxPtr, TextRange};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+/// From how many bytes of source the function bodies are lowered on two threads:
+/// 128 KiB, about 4,000 lines. Below it starting the thread and copying the
+/// declarations costs more than it saves (`cargo bench --bench frontend`,
+/// benches/README.md).
+pub const PARALLEL_MIN_BYTES: usize = 128 << 10;
+
+/// The worker's stack, as the compiler's: lowering recurses as deep as expressions
+/// nest (reserved address space, committed only as used).
+const WORKER_STACK: usize = 8 << 30;
+
+/// What the worker needs, all `Send`: the tree, a copy of the declarations, and
+/// every function with the range of its definition.
+struct Job {
+    green: GreenNode,
+    prog: Program,
+    global: Scope,
+    pending: HashMap<String, chocopy_ir::ClassId>,
+    funcs: Vec<(FuncId, TextRange)>,
+}
+
+/// The functions not taken yet: indexes `front..back` of the list.
+type Queue = std::sync::Mutex<(usize, usize)>;
+
+/// What the worker made: its program (the copy, grown), what it lowered, and its
+/// errors.
+struct Done {
+    prog: Program,
+    /// The functions it lowered, in the order it did (from the back), each with the
+    /// arena lengths before and after (its variables and nested functions).
+    lowered: Vec<Lowered>,
+    /// A function it took but did not lower (see [`Job::run`]).
+    missed: Option<FuncId>,
+    errors: Vec<SemanticError>,
+    error_keys: Vec<u32>,
+    decl_errors: Vec<SemanticError>,
+    decl_error_keys: Vec<super::DeclSlot>,
+    nodes_in_error: HashSet<SyntaxPtr>,
+    nodes_in_decl_error: HashSet<SyntaxPtr>,
+}
+
+/// A function the worker lowered: its id, and the variables and functions it made
+/// (index ranges of the worker's arenas).
+struct Lowered {
+    func: FuncId,
+    vars: std::ops::Range<usize>,
+    funcs: std::ops::Range<usize>,
+}
+
+impl Job {
+    /// Lowers the bodies of functions taken from the back of `queue`.
+    fn run(self, queue: &Queue) -> Done {
+        let root = SyntaxNode::new_root(self.green);
+        let mut l = Lowerer::new(false);
+        l.prog = self.prog;
+        l.scopes.push(self.global);
+        l.pending = self.pending;
+        let mut lowered = Vec::new();
+        let mut missed = None;
+        loop {
+            let i = {
+                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+                if q.0 >= q.1 {
+                    break;
+                }
+                q.1 -= 1;
+                q.1
+            };
+            let (func, range) = self.funcs[i];
+            // Always found (the range comes from the same tree); if not, the
+            // calling thread lowers the function after the others.
+            let Some(def) = func_def_at(&root, range) else {
+                missed = Some(func);
+                break;
+            };
+            l.defs.insert(func, def);
+            let before = (l.prog.vars.len(), l.prog.funcs.len());
+            l.function_body(func);
+            lowered.push(Lowered {
+                func,
+                vars: before.0..l.prog.vars.len(),
+                funcs: before.1..l.prog.funcs.len(),
+            });
+        }
+        Done {
+            prog: l.prog,
+            lowered,
+            missed,
+            errors: l.errors,
+            error_keys: l.error_keys,
+            decl_errors: l.decl_errors,
+            decl_error_keys: l.decl_error_keys,
+            nodes_in_error: l.nodes_in_error,
+            nodes_in_decl_error: l.nodes_in_decl_error,
+        }
+    }
+}
+
+/// The function definition spanning exactly `range` under `root`.
+fn func_def_at(root: &SyntaxNode, range: TextRange) -> Option<ast::FuncDef> {
+    let start = match root.covering_element(range) {
+        chocopy_syntax::NodeOrToken::Node(n) => n,
+        chocopy_syntax::NodeOrToken::Token(t) => t.parent()?,
+    };
+    start
+        .ancestors()
+        .find(|n| n.kind() == SyntaxKind::FUNC_DEF && n.text_range() == range)
+        .and_then(ast::FuncDef::cast)
+}
+
+impl Lowerer {
+    /// Lowers the bodies of `funcs` (declared top-level functions and methods, in
+    /// order) and the top-level `stmts`, some of the functions on a worker thread
+    /// (see the module's documentation). Without a thread, all on this one.
+    pub(super) fn bodies_in_parallel(
+        &mut self,
+        file: &ast::SourceFile,
+        funcs: &[FuncId],
+        stmts: &[&ast::Stmt],
+    ) {
+        let job = Job {
+            green: file.syntax().green().to_owned(),
+            prog: self.prog.clone(),
+            global: self.scopes[0].clone(),
+            pending: self.pending.clone(),
+            funcs: funcs
+                .iter()
+                .map(|f| (*f, self.defs[f].syntax().text_range()))
+                .collect(),
+        };
+        let base = (self.prog.vars.len(), self.prog.funcs.len());
+        let queue: Queue = std::sync::Mutex::new((0, funcs.len()));
+        std::thread::scope(|s| {
+            let worker = std::thread::Builder::new()
+                .name("lower".into())
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(s, || job.run(&queue))
+                .ok();
+            self.main_statements(stmts);
+            loop {
+                let i = {
+                    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+                    if q.0 >= q.1 {
+                        break;
+                    }
+                    q.0 += 1;
+                    q.0 - 1
+                };
+                self.function_body(funcs[i]);
+            }
+            if let Some(w) = worker {
+                match w.join() {
+                    Ok(done) => {
+                        if let Some(f) = done.missed {
+                            self.function_body(f);
+                        }
+                        self.merge(done, base)
+                    }
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+    }
+
+    /// Takes in what the worker made (see the module's documentation); `base` is
+    /// the number of variables and functions when the job was copied.
+    fn merge(&mut self, done: Done, (base_v, base_f): (usize, usize)) {
+        let Done {
+            prog: mut worker,
+            lowered,
+            missed: _,
+            errors,
+            error_keys,
+            decl_errors,
+            decl_error_keys,
+            nodes_in_error,
+            nodes_in_decl_error,
+        } = done;
+        // The bodies of the worker's functions, out of its copy.
+        let bodies: Vec<_> = lowered
+            .iter()
+            .rev()
+            .map(|l| {
+                let w = &mut worker.funcs[l.func];
+                (
+                    l.func,
+                    std::mem::take(&mut w.locals),
+                    std::mem::take(&mut w.nested),
+                    std::mem::take(&mut w.body),
+                )
+            })
+            .collect();
+        // New entries at the end of the arenas, function by function in source
+        // order, renumbered below.
+        let mut vars: Vec<_> = worker
+            .vars
+            .into_iter()
+            .skip(base_v)
+            .map(|(_, v)| Some(v))
+            .collect();
+        let mut funcs: Vec<_> = worker
+            .funcs
+            .into_iter()
+            .skip(base_f)
+            .map(|(_, f)| Some(f))
+            .collect();
+        let mut new_vars: Vec<Option<VarId>> = vec![None; vars.len()];
+        let mut new_funcs: Vec<Option<FuncId>> = vec![None; funcs.len()];
+        for l in lowered.iter().rev() {
+            for i in l.vars.clone() {
+                if let Some(v) = vars[i - base_v].take() {
+                    new_vars[i - base_v] = Some(self.prog.vars.alloc(v));
+                }
+            }
+            for i in l.funcs.clone() {
+                if let Some(f) = funcs[i - base_f].take() {
+                    new_funcs[i - base_f] = Some(self.prog.funcs.alloc(f));
+                }
+            }
+        }
+        // Every new entry was made while lowering some function.
+        let var = |v: VarId| match v.index().checked_sub(base_v) {
+            Some(i) => new_vars[i].expect("made while lowering a function"),
+            None => v,
+        };
+        let func = |f: FuncId| match f.index().checked_sub(base_f) {
+            Some(i) => new_funcs[i].expect("made while lowering a function"),
+            None => f,
+        };
+        for &v in new_vars.iter().flatten() {
+            let owner = &mut self.prog.vars[v].owner;
+            *owner = owner.map(func);
+        }
+        for &f in new_funcs.iter().flatten() {
+            renumber_function(&mut self.prog.funcs[f], &var, &func);
+        }
+        for (f, locals, nested, body) in bodies {
+            let g = &mut self.prog.funcs[f];
+            g.locals = locals;
+            g.nested = nested;
+            g.body = body;
+            renumber_function(g, &var, &func);
+        }
+        self.errors.extend(errors);
+        self.error_keys.extend(error_keys);
+        self.decl_errors.extend(decl_errors);
+        self.decl_error_keys.extend(decl_error_keys);
+        self.nodes_in_error.extend(nodes_in_error);
+        self.nodes_in_decl_error.extend(nodes_in_decl_error);
+    }
+}
+
+/// Renumbers the variables and functions `f` refers to.
+fn renumber_function(
+    f: &mut chocopy_ir::Function,
+    var: &impl Fn(VarId) -> VarId,
+    func: &impl Fn(FuncId) -> FuncId,
+) {
+    for p in &mut f.params {
+        *p = var(*p);
+    }
+    for d in &mut f.locals {
+        d.var = var(d.var);
+    }
+    for g in &mut f.nested {
+        *g = func(*g);
+    }
+    f.parent = f.parent.map(func);
+    chocopy_ir::visit::rewrite(
+        &mut f.body,
+        &mut |e| match &mut e.kind {
+            chocopy_ir::ExprKind::Var(v) => *v = var(*v),
+            chocopy_ir::ExprKind::Call(g, _) => *g = func(*g),
+            _ => {}
+        },
+        &mut |p| {
+            if let Place::Var(v) = p {
+                *v = var(*v);
+            }
+        },
+    );
+}
