@@ -31,6 +31,8 @@ fn build(c: &mut Criterion) {
     g.sample_size(10);
     for lines in [10_000, 100_000] {
         let src = source(lines);
+        // As the `chocopy` binary once it has read the source.
+        chocopy_driver::huge_pages_for(src.text.len());
         let n = src.text.lines().count();
         g.throughput(Throughput::Elements(n as u64));
         for s in Strategy::ALL {
@@ -44,6 +46,7 @@ fn build(c: &mut Criterion) {
     }
     // The same with the IR verifier after every pass (the default of debug builds).
     let src = source(100_000);
+    chocopy_driver::huge_pages_for(src.text.len());
     let opts = Options {
         verify_ir: true,
         ..Options::default()
@@ -59,6 +62,7 @@ fn build(c: &mut Criterion) {
 
 fn phases(c: &mut Criterion) {
     let src = source(100_000);
+    chocopy_driver::huge_pages_for(src.text.len());
     let n = src.text.lines().count();
     let mut g = c.benchmark_group("phase");
     g.sample_size(10);

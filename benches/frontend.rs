@@ -84,6 +84,8 @@ fn frontend(c: &mut Criterion) {
     // As the `chocopy` binary.
     chocopy_driver::no_transparent_huge_pages();
     let text = program(100_000 / UNIT.lines().count() + 1);
+    // As the `chocopy` binary once it has read the source.
+    chocopy_driver::huge_pages_for(text.len());
     let lines = text.lines().count();
     assert!(lines >= 100_000, "{lines} lines");
     // The program is valid: the benchmark measures the error-free path.
@@ -117,6 +119,17 @@ fn frontend(c: &mut Criterion) {
         b.iter_with_large_drop(|| {
             let parse = chocopy_syntax::parse(black_box(&text));
             let ir = chocopy_resolve::check(&parse.tree());
+            (parse, ir)
+        })
+    });
+    // Both on one thread (a large file is parsed and checked on two), for comparison.
+    g.bench_function("parse_one_thread", |b| {
+        b.iter(|| chocopy_syntax::parse_sequential(black_box(&text)))
+    });
+    g.bench_function("check_without_drop_one_thread", |b| {
+        b.iter_with_large_drop(|| {
+            let parse = chocopy_syntax::parse_sequential(black_box(&text));
+            let ir = chocopy_resolve::lower::analyze_with_threshold(&parse.tree(), usize::MAX);
             (parse, ir)
         })
     });

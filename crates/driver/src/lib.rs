@@ -52,13 +52,33 @@ impl Default for Options {
 /// which a short compile-and-run never uses (measured on the pa3 `prime` benchmark:
 /// 70 ms of CPU with them, 56 ms without; on the front-end benchmark a quarter of
 /// the time went to zeroing them). Call it first thing in `main`, as the `chocopy`
-/// binary and the benchmarks do.
+/// binary and the benchmarks do, then [`huge_pages_for`] once the source is read.
 pub fn no_transparent_huge_pages() {
+    set_transparent_huge_pages(false);
+}
+
+/// The source size (bytes) from which the compiler uses transparent huge pages:
+/// 256 KiB, about 10,000 lines. A large program fills the huge pages it touches,
+/// and one fault per 2 MiB replaces 512 faults of 4 KiB pages: `chocopy check` of
+/// 100,000 lines spent 124 ms in the kernel without them, 41 ms with them (hyperfine,
+/// 30 runs; benches/README.md). From 10,000 lines on they cost nothing.
+pub const HUGE_PAGES_MIN_SOURCE: usize = 256 << 10;
+
+/// Turns transparent huge pages on for this process if the source to compile has
+/// `source_len` bytes or more ([`HUGE_PAGES_MIN_SOURCE`]), off otherwise (Linux;
+/// elsewhere nothing). It applies to memory touched from now on.
+pub fn huge_pages_for(source_len: usize) {
+    set_transparent_huge_pages(source_len >= HUGE_PAGES_MIN_SOURCE);
+}
+
+fn set_transparent_huge_pages(on: bool) {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(libc::PR_SET_THP_DISABLE, libc::c_ulong::from(!on), 0, 0, 0);
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = on;
 }
 
 /// The closure strategy, `auto` by default.
@@ -166,10 +186,16 @@ impl Failure {
     }
 }
 
-/// Reads a source file. Errors (missing file, not UTF-8) become rendered diagnostics.
+/// Reads a source file. Errors (missing file, not UTF-8, 4 GiB or more: the syntax
+/// tree's offsets are 32-bit) become rendered diagnostics.
 pub fn load(path: &str) -> Result<Source, Failure> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure::plain(&format!("cannot read `{path}`: {e}")))?;
+    let cannot = |e: std::io::Error| Failure::plain(&format!("cannot read `{path}`: {e}"));
+    if std::fs::metadata(path).map_err(cannot)?.len() > u64::from(u32::MAX) {
+        return Err(Failure::plain(&format!(
+            "`{path}` is too large: source files must be smaller than 4 GiB"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source {
             name: path.to_string(),
@@ -260,7 +286,10 @@ pub fn ast_json(src: &Source, typed: bool) -> (String, Option<Failure>) {
 /// Parses and type-checks `src`; on failure, every syntax error, or else every
 /// semantic error, is rendered.
 pub fn front_end(src: &Source) -> Result<Program, Failure> {
-    analyze(src).map(|(_, p)| p)
+    analyze(src).map(|(parse, p)| {
+        drop_in_background(parse);
+        p
+    })
 }
 
 /// Parses and type-checks `src`, keeping the syntax tree.

@@ -196,6 +196,7 @@ fn real_main(cli: Cli) -> ExitCode {
         Ok(s) => s,
         Err(f) => return fail(&f.rendered),
     };
+    chocopy_driver::huge_pages_for(src.text.len());
     let opts = common.options();
     if let Some(stage @ (Stage::AstJson | Stage::TypedAstJson)) = common.emit {
         // The JSON goes to stdout even when it lists errors, as the reference's does;
@@ -226,7 +227,11 @@ fn real_main(cli: Cli) -> ExitCode {
     match &cli.command {
         Command::Lsp | Command::Repl(_) | Command::Serve(_) => unreachable!("returned above"),
         Command::Check { .. } => match chocopy_driver::front_end(&src) {
-            Ok(_) => ExitCode::SUCCESS,
+            // The process ends now: its memory goes back without freeing the IR.
+            Ok(program) => {
+                std::mem::forget(program);
+                ExitCode::SUCCESS
+            }
             Err(f) => fail(&f.rendered),
         },
         Command::Build { output, .. } => {

@@ -86,6 +86,7 @@ impl Parse {
 /// a statement), the file is parsed again in one piece, so errors are always those
 /// of [`parse_sequential`].
 ///
+/// Precondition: `text` is shorter than 4 GiB (offsets are 32-bit, as rowan's).
 /// Postcondition: `parse(text).syntax_node().to_string() == text`.
 pub fn parse(text: &str) -> Parse {
     if text.len() >= PARALLEL_MIN_BYTES {
@@ -118,12 +119,12 @@ pub fn parse_sequential(text: &str) -> Parse {
 }
 
 /// The byte offset of each token, the first at `start`.
-fn token_offsets(tokens: &[lexer::Token], start: usize) -> Vec<usize> {
+fn token_offsets(tokens: &[lexer::Token], start: usize) -> Vec<u32> {
     let mut offsets = Vec::with_capacity(tokens.len());
-    let mut off = start;
+    let mut off = start as u32;
     for t in tokens {
         offsets.push(off);
-        off += t.len as usize;
+        off += t.len;
     }
     offsets
 }
@@ -207,13 +208,12 @@ fn parse_halves(text: &str, split: usize) -> Option<GreenNode> {
 /// The range a significant token stands for in messages: an INDENT (zero width in
 /// the tree) stands for the indentation before it, as in the reference. A NEWLINE
 /// stands for the position of the line end, not for the terminator.
-fn shown_range(tokens: &[lexer::Token], offsets: &[usize], i: usize) -> Range<usize> {
+fn shown_range(tokens: &[lexer::Token], offsets: &[u32], i: usize) -> Range<usize> {
+    let range = |j: usize| offsets[j] as usize..(offsets[j] + tokens[j].len) as usize;
     match (tokens[i].kind, i.checked_sub(1).map(|j| tokens[j].kind)) {
-        (SyntaxKind::INDENT, Some(SyntaxKind::WHITESPACE)) => {
-            offsets[i - 1]..offsets[i - 1] + tokens[i - 1].len as usize
-        }
-        (SyntaxKind::NEWLINE, _) => offsets[i]..offsets[i],
-        _ => offsets[i]..offsets[i] + tokens[i].len as usize,
+        (SyntaxKind::INDENT, Some(SyntaxKind::WHITESPACE)) => range(i - 1),
+        (SyntaxKind::NEWLINE, _) => offsets[i] as usize..offsets[i] as usize,
+        _ => range(i),
     }
 }
 
@@ -222,24 +222,29 @@ fn shown_range(tokens: &[lexer::Token], offsets: &[usize], i: usize) -> Range<us
 fn parse_tokens(
     text: &str,
     tokens: &[lexer::Token],
-    offsets: &[usize],
+    offsets: &[u32],
     lex_errors: Vec<lexer::LexError>,
 ) -> Parse {
-    let significant: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !tokens[i].kind.is_trivia())
+    // (Indexes as u32: a source file is less than 4 GiB.)
+    let significant: Vec<u32> = (0..tokens.len() as u32)
+        .filter(|&i| !tokens[i as usize].kind.is_trivia())
         .collect();
-    let kinds = significant.iter().map(|&i| tokens[i].kind).collect();
+    let kinds = significant
+        .iter()
+        .map(|&i| tokens[i as usize].kind)
+        .collect();
     let shown = |i: usize| shown_range(tokens, offsets, i);
-    let texts = significant.iter().map(|&i| &text[shown(i)]).collect();
-    let mut p = Parser::new(kinds, texts);
+    let text_of = |i: usize| &text[shown(significant[i] as usize)];
+    let mut p = Parser::new(kinds, &text_of);
     grammar::source_file(&mut p);
+    let (events, parse_errors) = (p.events, p.errors);
 
-    let green = build_tree(text, tokens, offsets, p.events);
+    let green = build_tree(text, tokens, offsets, events);
 
     let mut errors: Vec<SyntaxError> = Vec::new();
-    for (at, message, label) in p.errors {
+    for (at, message, label) in parse_errors {
         let range = match significant.get(at) {
-            Some(&i) => shown(i),
+            Some(&i) => shown(i as usize),
             None => text.len()..text.len(),
         };
         errors.push(SyntaxError {
@@ -390,13 +395,13 @@ impl TreeBuilder {
 fn build_tree(
     text: &str,
     tokens: &[lexer::Token],
-    offsets: &[usize],
+    offsets: &[u32],
     mut events: Vec<Event>,
 ) -> GreenNode {
     let mut builder = TreeBuilder::default();
     let mut next = 0usize; // next token index (trivia included)
     let mut depth = 0usize;
-    let token_text = |i: usize| &text[offsets[i]..offsets[i] + tokens[i].len as usize];
+    let token_text = |i: usize| &text[offsets[i] as usize..(offsets[i] + tokens[i].len) as usize];
     let flush_trivia = |builder: &mut TreeBuilder, next: &mut usize| {
         while *next < tokens.len() && tokens[*next].kind.is_trivia() {
             builder.token(tokens[*next].kind.into(), token_text(*next));

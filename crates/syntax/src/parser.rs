@@ -32,7 +32,7 @@ pub enum Event {
 /// the events emitted so far.
 pub struct Parser<'t> {
     kinds: Vec<SyntaxKind>,
-    texts: Vec<&'t str>,
+    texts: &'t dyn Fn(usize) -> &'t str,
     pos: usize,
     pub(crate) events: Vec<Event>,
     /// Errors as (index of the non-trivia token they point at, message, label); an
@@ -60,8 +60,10 @@ pub const MAX_DEPTH: u32 = 1000;
 pub const MAX_TREE_DEPTH: u32 = 1_000_000;
 
 impl<'t> Parser<'t> {
-    /// A parser over the non-trivia tokens `kinds` (with their texts, for messages).
-    pub fn new(kinds: Vec<SyntaxKind>, texts: Vec<&'t str>) -> Self {
+    /// A parser over the non-trivia tokens `kinds`; `texts(i)` is the text of token
+    /// `i`, for messages (computed only for them: a vector of every token's text
+    /// would be as large as the token vector).
+    pub fn new(kinds: Vec<SyntaxKind>, texts: &'t dyn Fn(usize) -> &'t str) -> Self {
         // About three events per token (start, token, finish): sized once, as
         // doubling a vector this large copies it and touches fresh pages each time.
         let events = Vec::with_capacity(kinds.len() * 3);
@@ -149,7 +151,12 @@ impl<'t> Parser<'t> {
     /// The reference implementation's message for the unexpected token `n` ahead.
     pub fn unexpected_message_at(&self, n: usize) -> String {
         let kind = self.nth(n);
-        let text = self.texts.get(self.pos + n).copied().unwrap_or("");
+        let i = self.pos + n;
+        let text = if i < self.kinds.len() {
+            (self.texts)(i)
+        } else {
+            ""
+        };
         if kind == SyntaxKind::__LAST {
             return "Parse error near token EOF: ".to_string();
         }

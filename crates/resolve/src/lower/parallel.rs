@@ -27,7 +27,7 @@ use super::{Lowerer, Scope};
 use crate::SemanticError;
 use chocopy_ir::{FuncId, Place, Program, VarId};
 use chocopy_syntax::ast::{self, AstNode};
-use chocopy_syntax::{GreenNode, SyntaxKind, SyntaxNode, SyntaxPtr, TextRange};
+use chocopy_syntax::{GreenNode, SyntaxNode, SyntaxPtr, TextRange};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// From how many bytes of source the function bodies are lowered on two threads:
@@ -82,6 +82,7 @@ impl Job {
     /// Lowers the bodies of functions taken from the back of `queue`.
     fn run(self, queue: &Queue) -> Done {
         let root = SyntaxNode::new_root(self.green);
+        let defs = func_defs(&root);
         let mut l = Lowerer::new(false);
         l.prog = self.prog;
         l.scopes.push(self.global);
@@ -100,7 +101,7 @@ impl Job {
             let (func, range) = self.funcs[i];
             // Always found (the range comes from the same tree); if not, the
             // calling thread lowers the function after the others.
-            let Some(def) = func_def_at(&root, range) else {
+            let Some(def) = defs.get(&range).cloned() else {
                 missed = Some(func);
                 break;
             };
@@ -127,16 +128,29 @@ impl Job {
     }
 }
 
-/// The function definition spanning exactly `range` under `root`.
-fn func_def_at(root: &SyntaxNode, range: TextRange) -> Option<ast::FuncDef> {
-    let start = match root.covering_element(range) {
-        chocopy_syntax::NodeOrToken::Node(n) => n,
-        chocopy_syntax::NodeOrToken::Token(t) => t.parent()?,
+/// The definitions of the top-level functions and of the methods under `root`, by
+/// range (one walk over the top level and the class bodies).
+fn func_defs(root: &SyntaxNode) -> HashMap<TextRange, ast::FuncDef> {
+    let mut defs = HashMap::default();
+    let Some(file) = ast::SourceFile::cast(root.clone()) else {
+        return defs;
     };
-    start
-        .ancestors()
-        .find(|n| n.kind() == SyntaxKind::FUNC_DEF && n.text_range() == range)
-        .and_then(ast::FuncDef::cast)
+    for item in file.items() {
+        match item {
+            ast::Item::FuncDef(f) => {
+                defs.insert(f.syntax().text_range(), f);
+            }
+            ast::Item::ClassDef(c) => {
+                for member in c.body().into_iter().flat_map(|b| b.items()) {
+                    if let ast::Item::FuncDef(f) = member {
+                        defs.insert(f.syntax().text_range(), f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    defs
 }
 
 impl Lowerer {
