@@ -270,8 +270,8 @@ pub struct ClassLayout {
     pub overridden: Vec<bool>,
     /// Depth in the hierarchy: 1 for a direct subclass of `object`.
     pub depth: u32,
-    attr_index: std::collections::HashMap<String, u32>,
-    method_index: std::collections::HashMap<String, u32>,
+    attr_index: rustc_hash::FxHashMap<String, u32>,
+    method_index: rustc_hash::FxHashMap<String, u32>,
 }
 
 impl ClassLayout {

@@ -842,25 +842,27 @@ impl Lowerer {
     fn type_ann(&mut self, t: Option<ast::TypeAnn>) -> Option<Type> {
         match t? {
             ast::TypeAnn::Name(n) => {
-                let name = n.class_name()?;
-                let found = match (self.global(&name), self.pending.get(&name)) {
-                    (Some(Binding::Class(ClassRef::User(c))), _) | (None, Some(&c)) => Some(c),
-                    _ => None,
-                };
-                // A class named by an identifier (not a quoted name) is a reference.
-                if let (Some(c), Some(tok)) = (found, n.token()) {
-                    if tok.kind() == SyntaxKind::IDENT {
-                        self.note(token_span(&tok), Def::Class(c));
-                    }
-                }
-                match (self.global(&name), self.pending.get(&name)) {
+                let tok = n.token()?;
+                let name = tok.text().trim_matches('"');
+                let ty = match (self.global(name), self.pending.get(name)) {
                     (Some(Binding::Class(c)), _) => Some(c.ty()),
                     (None, Some(&c)) => Some(Type::Class(c)),
-                    _ => {
+                    _ => None,
+                };
+                match ty {
+                    Some(ty) => {
+                        // A class named by an identifier (not a quoted name) is a
+                        // reference.
+                        if let (Type::Class(c), SyntaxKind::IDENT) = (&ty, tok.kind()) {
+                            self.note(token_span(&tok), Def::Class(*c));
+                        }
+                        Some(ty)
+                    }
+                    None => {
                         self.decl_error(
                             SyntaxKind::NAME_TYPE,
                             node_span(&n),
-                            ErrorKind::UnknownClass(name.clone()),
+                            ErrorKind::UnknownClass(name.to_string()),
                         );
                         None
                     }

@@ -2,10 +2,13 @@
 //! rust-analyzer's `ast` module. Every accessor returns an `Option` (or an iterator),
 //! because a tree with syntax errors may lack any part.
 
-use crate::{SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken};
+use crate::{SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken, TextSize};
+use rowan::Language;
 
 /// A typed view of a syntax node.
 pub trait AstNode: Sized {
+    /// Whether a node of `kind` is one of these.
+    fn can_cast(kind: SyntaxKind) -> bool;
     /// Wraps `node` if its kind fits.
     fn cast(node: SyntaxNode) -> Option<Self>;
     /// The underlying node.
@@ -18,6 +21,9 @@ macro_rules! ast_node {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct $name(SyntaxNode);
         impl AstNode for $name {
+            fn can_cast(kind: SyntaxKind) -> bool {
+                kind == $kind
+            }
             fn cast(node: SyntaxNode) -> Option<Self> {
                 (node.kind() == $kind).then(|| $name(node))
             }
@@ -34,18 +40,59 @@ macro_rules! ast_node {
     };
 }
 
+/// The first child node of `node` that is an `N`. Found in the green tree, so that
+/// only that child gets a cursor (a cursor per child visited was a quarter of the
+/// checker's time).
 fn child<N: AstNode>(node: &SyntaxNode) -> Option<N> {
-    node.children().find_map(N::cast)
+    let mut offset = node.text_range().start();
+    for c in node.green().children() {
+        let len = c.text_len();
+        if let rowan::NodeOrToken::Node(n) = c {
+            if N::can_cast(crate::ChocoPy::kind_from_raw(n.kind())) {
+                return element_at(node, offset, len)
+                    .and_then(|e| e.into_node())
+                    .and_then(N::cast)
+                    .or_else(|| node.children().find_map(N::cast));
+            }
+        }
+        offset += len;
+    }
+    None
+}
+
+/// The child of `node` at `offset` with length `len`, found by binary search; `None`
+/// for an empty one (which the range does not tell from its empty neighbours).
+fn element_at(node: &SyntaxNode, offset: TextSize, len: TextSize) -> Option<crate::SyntaxElement> {
+    if len == TextSize::from(0) {
+        return None;
+    }
+    node.child_or_token_at_range(rowan::TextRange::at(offset, len))
 }
 
 fn children<N: AstNode>(node: &SyntaxNode) -> impl Iterator<Item = N> {
     node.children().filter_map(N::cast)
 }
 
+/// The first child token of `node` of `kind` (found as [`child`] finds nodes).
 fn token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
-    node.children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .find(|t| t.kind() == kind)
+    let mut offset = node.text_range().start();
+    for c in node.green().children() {
+        let len = c.text_len();
+        if let rowan::NodeOrToken::Token(t) = c {
+            if crate::ChocoPy::kind_from_raw(t.kind()) == kind {
+                return element_at(node, offset, len)
+                    .and_then(|e| e.into_token())
+                    .filter(|t| t.kind() == kind)
+                    .or_else(|| {
+                        node.children_with_tokens()
+                            .filter_map(|e| e.into_token())
+                            .find(|t| t.kind() == kind)
+                    });
+            }
+        }
+        offset += len;
+    }
+    None
 }
 
 ast_node!(
@@ -163,6 +210,12 @@ pub enum Item {
 }
 
 impl AstNode for Item {
+    fn can_cast(kind: SyntaxKind) -> bool {
+        matches!(
+            kind,
+            VAR_DEF | FUNC_DEF | CLASS_DEF | GLOBAL_DECL | NONLOCAL_DECL
+        ) || Stmt::can_cast(kind)
+    }
     fn cast(node: SyntaxNode) -> Option<Self> {
         Some(match node.kind() {
             VAR_DEF => Item::VarDef(VarDef(node)),
@@ -205,6 +258,12 @@ pub enum Stmt {
 }
 
 impl AstNode for Stmt {
+    fn can_cast(kind: SyntaxKind) -> bool {
+        matches!(
+            kind,
+            EXPR_STMT | ASSIGN_STMT | PASS_STMT | RETURN_STMT | IF_STMT | WHILE_STMT | FOR_STMT
+        )
+    }
     fn cast(node: SyntaxNode) -> Option<Self> {
         Some(match node.kind() {
             EXPR_STMT => Stmt::Expr(ExprStmt(node)),
@@ -256,6 +315,21 @@ pub enum Expr {
 }
 
 impl AstNode for Expr {
+    fn can_cast(kind: SyntaxKind) -> bool {
+        matches!(
+            kind,
+            NAME_EXPR
+                | LITERAL
+                | PAREN_EXPR
+                | LIST_EXPR
+                | MEMBER_EXPR
+                | INDEX_EXPR
+                | CALL_EXPR
+                | BIN_EXPR
+                | PREFIX_EXPR
+                | IF_EXPR
+        )
+    }
     fn cast(node: SyntaxNode) -> Option<Self> {
         Some(match node.kind() {
             NAME_EXPR => Expr::Name(NameExpr(node)),
@@ -297,6 +371,9 @@ pub enum TypeAnn {
 }
 
 impl AstNode for TypeAnn {
+    fn can_cast(kind: SyntaxKind) -> bool {
+        matches!(kind, NAME_TYPE | LIST_TYPE)
+    }
     fn cast(node: SyntaxNode) -> Option<Self> {
         Some(match node.kind() {
             NAME_TYPE => TypeAnn::Name(NameType(node)),
@@ -637,5 +714,75 @@ impl IfExpr {
     /// The value otherwise (third operand).
     pub fn else_expr(&self) -> Option<Expr> {
         children(&self.0).nth(2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `can_cast` agrees with `cast` on every kind.
+    #[test]
+    fn can_cast_agrees_with_cast() {
+        fn agrees<N: AstNode>(kind: SyntaxKind) {
+            let node = SyntaxNode::new_root(rowan::GreenNode::new(kind.into(), []));
+            assert_eq!(N::can_cast(kind), N::cast(node).is_some(), "{kind:?}");
+        }
+        for raw in 0..__LAST as u16 {
+            let kind = crate::ChocoPy::kind_from_raw(rowan::SyntaxKind(raw));
+            agrees::<Item>(kind);
+            agrees::<Stmt>(kind);
+            agrees::<Expr>(kind);
+            agrees::<TypeAnn>(kind);
+            agrees::<FuncDef>(kind);
+            agrees::<Block>(kind);
+        }
+    }
+
+    /// The green-tree search of `child` and `token` finds what a walk over the
+    /// cursors finds, at every node of every conformance program (errors included:
+    /// their trees have empty nodes and tokens).
+    #[test]
+    fn child_and_token_find_what_a_walk_finds() {
+        fn py_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    py_files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "py") {
+                    out.push(p);
+                }
+            }
+        }
+        fn same<N: AstNode + PartialEq + std::fmt::Debug>(node: &SyntaxNode) {
+            assert_eq!(child::<N>(node), node.children().find_map(N::cast));
+        }
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+        let mut files = Vec::new();
+        py_files(&shared.join("conformance"), &mut files);
+        py_files(&shared.join("examples"), &mut files);
+        assert!(files.len() > 150);
+        let mut checked = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let root = crate::parse(&text).syntax_node();
+            for node in root.descendants() {
+                same::<Expr>(&node);
+                same::<Stmt>(&node);
+                same::<Block>(&node);
+                same::<TypeAnn>(&node);
+                same::<ParamList>(&node);
+                for raw in 0..__LAST as u16 {
+                    let kind = crate::ChocoPy::kind_from_raw(rowan::SyntaxKind(raw));
+                    let walk = node
+                        .children_with_tokens()
+                        .filter_map(|e| e.into_token())
+                        .find(|t| t.kind() == kind);
+                    assert_eq!(token(&node, kind), walk, "{}", f.display());
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 5_000, "{checked} nodes");
     }
 }
