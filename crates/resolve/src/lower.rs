@@ -986,17 +986,19 @@ impl Lowerer {
 
     fn function_body(&mut self, f: FuncId) {
         let def = self.defs[&f].clone();
+        let items: Vec<ast::Item> = def.body().map(|b| b.items().collect()).unwrap_or_default();
+        // Sized once: the parameters and at most one name per item.
+        let names = self.prog.funcs[f].params.len() + items.len();
         self.scopes.push(Scope {
             func: Some(f),
-            names: HashMap::default(),
-            assignable: HashSet::default(),
+            names: HashMap::with_capacity_and_hasher(names, Default::default()),
+            assignable: HashSet::with_capacity_and_hasher(names, Default::default()),
         });
         for p in self.prog.funcs[f].params.clone() {
             let var = &self.prog.vars[p];
             let (name, span) = (var.name.clone(), var.span);
             self.declare(&name, span, Binding::Var(p));
         }
-        let items: Vec<ast::Item> = def.body().map(|b| b.items().collect()).unwrap_or_default();
         let mut nested = Vec::new();
         for item in &items {
             match item {

@@ -42,6 +42,7 @@ pub const MAX_INT_LITERAL: i64 = i32::MAX as i64;
 pub fn lex(text: &str) -> (Vec<Token>, Vec<LexError>) {
     let mut lexer = Lexer {
         src: text.as_bytes(),
+        text,
         pos: 0,
         // Typical code has one token (trivia included) per 2 to 3 bytes (the
         // front-end benchmark's: one per 2.7): sized once, as doubling a large
@@ -56,6 +57,8 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<LexError>) {
 
 struct Lexer<'a> {
     src: &'a [u8],
+    /// `src` as text: slices of it at ASCII bytes need no UTF-8 check.
+    text: &'a str,
     pos: usize,
     tokens: Vec<Token>,
     errors: Vec<LexError>,
@@ -220,8 +223,7 @@ impl Lexer<'_> {
             while self.peek(0).is_ascii_alphanumeric() || self.peek(0) == b'_' {
                 self.pos += 1;
             }
-            let text = std::str::from_utf8(&self.src[s..self.pos]).unwrap();
-            SyntaxKind::from_keyword(text).unwrap_or(IDENT)
+            SyntaxKind::from_keyword(&self.text[s..self.pos]).unwrap_or(IDENT)
         } else if c.is_ascii_digit() {
             return self.number();
         } else if c == b'"' {
@@ -284,7 +286,7 @@ impl Lexer<'_> {
         while self.peek(0).is_ascii_digit() {
             self.pos += 1;
         }
-        let text = std::str::from_utf8(&self.src[s..self.pos]).unwrap();
+        let text = &self.text[s..self.pos];
         if text.len() > 1 && text.starts_with('0') {
             self.errors.push(LexError {
                 range: s..self.pos,

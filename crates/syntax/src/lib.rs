@@ -499,10 +499,54 @@ pub fn significant_range(node: &SyntaxNode) -> TextRange {
         // expressions hold no layout.
         return node.text_range();
     }
-    match (first_significant_token(node), last_significant_token(node)) {
-        (Some(a), Some(b)) => TextRange::new(a.text_range().start(), b.text_range().end()),
+    // Searched in the green tree: no cursor is made.
+    let green = node.green();
+    match (first_significant(&green), last_significant(&green)) {
+        (Some(a), Some(b)) => {
+            let start = node.text_range().start();
+            TextRange::new(start + a, start + b)
+        }
         _ => node.text_range(),
     }
+}
+
+/// Whether a token of `kind` is significant: neither trivia nor layout.
+fn is_significant(kind: rowan::SyntaxKind) -> bool {
+    let kind = <ChocoPy as rowan::Language>::kind_from_raw(kind);
+    !kind.is_trivia() && !kind.is_layout()
+}
+
+/// The start of the first significant token of `node`, relative to the node.
+fn first_significant(node: &rowan::GreenNodeData) -> Option<TextSize> {
+    let mut offset = TextSize::from(0);
+    for c in node.children() {
+        let found = match c {
+            NodeOrToken::Token(t) => is_significant(t.kind()).then_some(TextSize::from(0)),
+            NodeOrToken::Node(n) => first_significant(n),
+        };
+        if let Some(at) = found {
+            return Some(offset + at);
+        }
+        offset += c.text_len();
+    }
+    None
+}
+
+/// The end of the last significant token of `node`, relative to the node.
+fn last_significant(node: &rowan::GreenNodeData) -> Option<TextSize> {
+    let mut end = node.text_len();
+    for c in node.children().rev() {
+        let start = end - c.text_len();
+        let found = match c {
+            NodeOrToken::Token(t) => is_significant(t.kind()).then(|| t.text_len()),
+            NodeOrToken::Node(n) => last_significant(n),
+        };
+        if let Some(at) = found {
+            return Some(start + at);
+        }
+        end = start;
+    }
+    None
 }
 
 /// 1-based line and column (in characters) of a byte offset, for messages that need
@@ -663,6 +707,34 @@ mod tests {
             joined > 400 && declined > 0,
             "{joined} joined, {declined} declined"
         );
+    }
+
+    /// The green-tree search of `significant_range` agrees with the token walk of
+    /// `first_significant_token` and `last_significant_token` at every node of every
+    /// conformance program.
+    #[test]
+    fn significant_range_agrees_with_the_token_walk() {
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+        let mut files = Vec::new();
+        py_files(&shared.join("conformance"), &mut files);
+        let mut nodes = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for node in parse(&text).syntax_node().descendants() {
+                let walk = match (
+                    first_significant_token(&node),
+                    last_significant_token(&node),
+                ) {
+                    (Some(a), Some(b)) => {
+                        TextRange::new(a.text_range().start(), b.text_range().end())
+                    }
+                    _ => node.text_range(),
+                };
+                assert_eq!(significant_range(&node), walk, "{} {node:?}", f.display());
+                nodes += 1;
+            }
+        }
+        assert!(nodes > 5_000, "{nodes} nodes");
     }
 
     /// A file past the threshold is parsed in halves, into the tree of a parse in one
