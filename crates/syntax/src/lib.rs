@@ -501,7 +501,7 @@ pub fn significant_range(node: &SyntaxNode) -> TextRange {
     }
     // Searched in the green tree: no cursor is made.
     let green = node.green();
-    match (first_significant(&green), last_significant(&green)) {
+    match (first_significant(green), last_significant(green)) {
         (Some(a), Some(b)) => {
             let start = node.text_range().start();
             TextRange::new(start + a, start + b)
