@@ -11,9 +11,11 @@
 //! (rowan's red nodes are not `Send`; green nodes are).
 //!
 //! Merge: the variables and functions the worker made go to the end of the arenas,
-//! function by function in source order, and its ids are renumbered; as the calling
-//! thread made its own new ones (those of the first functions) before, the ids are
-//! those of lowering in one thread. Errors are appended after the calling thread's;
+//! function by function in source order. Once the queue is empty the calling
+//! thread tells the worker its arena lengths, and the worker renumbers what it made
+//! to follow them (on its own thread, while the calling thread finishes); as the
+//! calling thread made the new entries of the first functions, the ids are those of
+//! lowering in one thread. Errors are appended after the calling thread's;
 //! [`crate::order::reference_order`] sorts them by the place they were found
 //! (distinct between bodies and statements), so the reported list is the same as in
 //! one thread. Tests compare both on every conformance program.
@@ -25,9 +27,10 @@
 
 use super::{Lowerer, Scope};
 use crate::SemanticError;
-use chocopy_ir::{FuncId, Place, Program, VarId};
+use chocopy_ir::{FuncId, Function, Place, Program, Stmt, Var, VarDef, VarId};
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{GreenNode, SyntaxNode, SyntaxPtr, TextRange};
+use id_arena::{ArenaBehavior, DefaultArenaBehavior};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// From how many bytes of source the function bodies are lowered on two threads:
@@ -53,13 +56,15 @@ struct Job {
 /// The functions not taken yet: indexes `front..back` of the list.
 type Queue = std::sync::Mutex<(usize, usize)>;
 
-/// What the worker made: its program (the copy, grown), what it lowered, and its
-/// errors.
+/// What the worker hands over, renumbered for the end of the calling thread's
+/// arenas: its new variables and functions in their final order, the bodies of the
+/// functions it lowered, and its errors.
 struct Done {
-    prog: Program,
-    /// The functions it lowered, in the order it did (from the back), each with the
-    /// arena lengths before and after (its variables and nested functions).
-    lowered: Vec<Lowered>,
+    vars: Vec<Var>,
+    funcs: Vec<Function>,
+    /// The first ids `vars` and `funcs` were numbered from.
+    first: (usize, usize),
+    bodies: Vec<(FuncId, Vec<VarDef>, Vec<FuncId>, Vec<Stmt>)>,
     /// A function it took but did not lower (see [`Job::run`]).
     missed: Option<FuncId>,
     errors: Vec<SemanticError>,
@@ -79,8 +84,12 @@ struct Lowered {
 }
 
 impl Job {
-    /// Lowers the bodies of functions taken from the back of `queue`.
-    fn run(self, queue: &Queue) -> Done {
+    /// Lowers the bodies of functions taken from the back of `queue`, then, given by
+    /// `first` the arena lengths of the calling thread once it is done, renumbers
+    /// what it made to follow them (on this thread, while the calling thread ends).
+    /// `None` if the calling thread gave no lengths (it panicked).
+    fn run(self, queue: &Queue, first: std::sync::mpsc::Receiver<(usize, usize)>) -> Option<Done> {
+        let base = (self.prog.vars.len(), self.prog.funcs.len());
         let root = SyntaxNode::new_root(self.green);
         let defs = func_defs(&root);
         let mut l = Lowerer::new(false);
@@ -114,9 +123,13 @@ impl Job {
                 funcs: before.1..l.prog.funcs.len(),
             });
         }
-        Done {
-            prog: l.prog,
-            lowered,
+        let first = first.recv().ok()?;
+        let (vars, funcs, bodies) = renumbered(&mut l.prog, &lowered, base, first);
+        Some(Done {
+            vars,
+            funcs,
+            first,
+            bodies,
             missed,
             errors: l.errors,
             error_keys: l.error_keys,
@@ -124,8 +137,99 @@ impl Job {
             decl_error_keys: l.decl_error_keys,
             nodes_in_error: l.nodes_in_error,
             nodes_in_decl_error: l.nodes_in_decl_error,
+        })
+    }
+}
+
+/// The worker's new variables and functions (those from `base` on in `prog`, made
+/// while lowering `lowered`, listed from the back), in source order of the
+/// functions that made them and renumbered from `first`, with the bodies of the
+/// lowered functions, renumbered too.
+#[allow(clippy::type_complexity)]
+fn renumbered(
+    prog: &mut Program,
+    lowered: &[Lowered],
+    (base_v, base_f): (usize, usize),
+    (first_v, first_f): (usize, usize),
+) -> (
+    Vec<Var>,
+    Vec<Function>,
+    Vec<(FuncId, Vec<VarDef>, Vec<FuncId>, Vec<Stmt>)>,
+) {
+    // Final ids of the new entries, function by function in source order.
+    let (arena_v, arena_f) = (
+        DefaultArenaBehavior::<Var>::arena_id(prog.vars.next_id()),
+        DefaultArenaBehavior::<Function>::arena_id(prog.funcs.next_id()),
+    );
+    let mut var_ids = vec![None; prog.vars.len() - base_v];
+    let mut func_ids = vec![None; prog.funcs.len() - base_f];
+    let (mut order_v, mut order_f) = (Vec::new(), Vec::new());
+    for l in lowered.iter().rev() {
+        for i in l.vars.clone() {
+            var_ids[i - base_v] = Some(DefaultArenaBehavior::<Var>::new_id(
+                arena_v,
+                first_v + order_v.len(),
+            ));
+            order_v.push(i);
+        }
+        for i in l.funcs.clone() {
+            func_ids[i - base_f] = Some(DefaultArenaBehavior::<Function>::new_id(
+                arena_f,
+                first_f + order_f.len(),
+            ));
+            order_f.push(i);
         }
     }
+    // Every new entry was made while lowering some function.
+    let var = |v: VarId| match v.index().checked_sub(base_v) {
+        Some(i) => var_ids[i].expect("made while lowering a function"),
+        None => v,
+    };
+    let func = |f: FuncId| match f.index().checked_sub(base_f) {
+        Some(i) => func_ids[i].expect("made while lowering a function"),
+        None => f,
+    };
+    let bodies = lowered
+        .iter()
+        .rev()
+        .map(|l| {
+            let g = &mut prog.funcs[l.func];
+            renumber_function(g, &var, &func);
+            (
+                l.func,
+                std::mem::take(&mut g.locals),
+                std::mem::take(&mut g.nested),
+                std::mem::take(&mut g.body),
+            )
+        })
+        .collect();
+    let mut vars: Vec<Option<Var>> = std::mem::take(&mut prog.vars)
+        .into_iter()
+        .skip(base_v)
+        .map(|(_, v)| Some(v))
+        .collect();
+    let mut funcs: Vec<Option<Function>> = std::mem::take(&mut prog.funcs)
+        .into_iter()
+        .skip(base_f)
+        .map(|(_, f)| Some(f))
+        .collect();
+    let vars = order_v
+        .into_iter()
+        .filter_map(|i| {
+            let mut v = vars[i - base_v].take()?;
+            v.owner = v.owner.map(func);
+            Some(v)
+        })
+        .collect();
+    let funcs = order_f
+        .into_iter()
+        .filter_map(|i| {
+            let mut f = funcs[i - base_f].take()?;
+            renumber_function(&mut f, &var, &func);
+            Some(f)
+        })
+        .collect();
+    (vars, funcs, bodies)
 }
 
 /// The definitions of the top-level functions and of the methods under `root`, by
@@ -173,13 +277,13 @@ impl Lowerer {
                 .map(|f| (*f, self.defs[f].syntax().text_range()))
                 .collect(),
         };
-        let base = (self.prog.vars.len(), self.prog.funcs.len());
         let queue: Queue = std::sync::Mutex::new((0, funcs.len()));
         std::thread::scope(|s| {
+            let (lengths, first) = std::sync::mpsc::channel();
             let worker = std::thread::Builder::new()
                 .name("lower".into())
                 .stack_size(WORKER_STACK)
-                .spawn_scoped(s, || job.run(&queue))
+                .spawn_scoped(s, || job.run(&queue, first))
                 .ok();
             self.main_statements(stmts);
             loop {
@@ -193,105 +297,47 @@ impl Lowerer {
                 };
                 self.function_body(funcs[i]);
             }
+            // The worker numbers what it made after what this thread made.
+            let _ = lengths.send((self.prog.vars.len(), self.prog.funcs.len()));
             if let Some(w) = worker {
                 match w.join() {
-                    Ok(done) => {
-                        if let Some(f) = done.missed {
+                    Ok(Some(done)) => {
+                        let missed = done.missed;
+                        self.merge(done);
+                        if let Some(f) = missed {
                             self.function_body(f);
                         }
-                        self.merge(done, base)
                     }
+                    // Only when this thread panicked, which it did not.
+                    Ok(None) => {}
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
             }
         });
     }
 
-    /// Takes in what the worker made (see the module's documentation); `base` is
-    /// the number of variables and functions when the job was copied.
-    fn merge(&mut self, done: Done, (base_v, base_f): (usize, usize)) {
-        let Done {
-            prog: mut worker,
-            lowered,
-            missed: _,
-            errors,
-            error_keys,
-            decl_errors,
-            decl_error_keys,
-            nodes_in_error,
-            nodes_in_decl_error,
-        } = done;
-        // The bodies of the worker's functions, out of its copy.
-        let bodies: Vec<_> = lowered
-            .iter()
-            .rev()
-            .map(|l| {
-                let w = &mut worker.funcs[l.func];
-                (
-                    l.func,
-                    std::mem::take(&mut w.locals),
-                    std::mem::take(&mut w.nested),
-                    std::mem::take(&mut w.body),
-                )
-            })
-            .collect();
-        // New entries at the end of the arenas, function by function in source
-        // order, renumbered below.
-        let mut vars: Vec<_> = worker
-            .vars
-            .into_iter()
-            .skip(base_v)
-            .map(|(_, v)| Some(v))
-            .collect();
-        let mut funcs: Vec<_> = worker
-            .funcs
-            .into_iter()
-            .skip(base_f)
-            .map(|(_, f)| Some(f))
-            .collect();
-        let mut new_vars: Vec<Option<VarId>> = vec![None; vars.len()];
-        let mut new_funcs: Vec<Option<FuncId>> = vec![None; funcs.len()];
-        for l in lowered.iter().rev() {
-            for i in l.vars.clone() {
-                if let Some(v) = vars[i - base_v].take() {
-                    new_vars[i - base_v] = Some(self.prog.vars.alloc(v));
-                }
-            }
-            for i in l.funcs.clone() {
-                if let Some(f) = funcs[i - base_f].take() {
-                    new_funcs[i - base_f] = Some(self.prog.funcs.alloc(f));
-                }
-            }
+    /// Takes in what the worker made, numbered to follow this thread's entries (see
+    /// the module's documentation).
+    fn merge(&mut self, done: Done) {
+        debug_assert_eq!(done.first, (self.prog.vars.len(), self.prog.funcs.len()));
+        for v in done.vars {
+            self.prog.vars.alloc(v);
         }
-        // Every new entry was made while lowering some function.
-        let var = |v: VarId| match v.index().checked_sub(base_v) {
-            Some(i) => new_vars[i].expect("made while lowering a function"),
-            None => v,
-        };
-        let func = |f: FuncId| match f.index().checked_sub(base_f) {
-            Some(i) => new_funcs[i].expect("made while lowering a function"),
-            None => f,
-        };
-        for &v in new_vars.iter().flatten() {
-            let owner = &mut self.prog.vars[v].owner;
-            *owner = owner.map(func);
+        for f in done.funcs {
+            self.prog.funcs.alloc(f);
         }
-        for &f in new_funcs.iter().flatten() {
-            renumber_function(&mut self.prog.funcs[f], &var, &func);
-        }
-        for (f, locals, nested, body) in bodies {
+        for (f, locals, nested, body) in done.bodies {
             let g = &mut self.prog.funcs[f];
             g.locals = locals;
             g.nested = nested;
             g.body = body;
-            renumber_function(g, &var, &func);
         }
-        self.errors.extend(errors);
-        self.error_keys.extend(error_keys);
-        self.decl_errors.extend(decl_errors);
-        self.decl_error_keys.extend(decl_error_keys);
-        self.nodes_in_error.extend(nodes_in_error);
-        self.nodes_in_decl_error.extend(nodes_in_decl_error);
+        self.errors.extend(done.errors);
+        self.error_keys.extend(done.error_keys);
+        self.decl_errors.extend(done.decl_errors);
+        self.decl_error_keys.extend(done.decl_error_keys);
+        self.nodes_in_error.extend(done.nodes_in_error);
+        self.nodes_in_decl_error.extend(done.nodes_in_decl_error);
     }
 }
 
