@@ -56,6 +56,10 @@ struct Job {
 /// The functions not taken yet: indexes `front..back` of the list.
 type Queue = std::sync::Mutex<(usize, usize)>;
 
+/// A function's body as the worker lowered it: its id, locals, nested functions and
+/// statements.
+type Body = (FuncId, Vec<VarDef>, Vec<FuncId>, Vec<Stmt>);
+
 /// What the worker hands over, renumbered for the end of the calling thread's
 /// arenas: its new variables and functions in their final order, the bodies of the
 /// functions it lowered, and its errors.
@@ -64,7 +68,7 @@ struct Done {
     funcs: Vec<Function>,
     /// The first ids `vars` and `funcs` were numbered from.
     first: (usize, usize),
-    bodies: Vec<(FuncId, Vec<VarDef>, Vec<FuncId>, Vec<Stmt>)>,
+    bodies: Vec<Body>,
     /// A function it took but did not lower (see [`Job::run`]).
     missed: Option<FuncId>,
     errors: Vec<SemanticError>,
@@ -145,17 +149,12 @@ impl Job {
 /// while lowering `lowered`, listed from the back), in source order of the
 /// functions that made them and renumbered from `first`, with the bodies of the
 /// lowered functions, renumbered too.
-#[allow(clippy::type_complexity)]
 fn renumbered(
     prog: &mut Program,
     lowered: &[Lowered],
     (base_v, base_f): (usize, usize),
     (first_v, first_f): (usize, usize),
-) -> (
-    Vec<Var>,
-    Vec<Function>,
-    Vec<(FuncId, Vec<VarDef>, Vec<FuncId>, Vec<Stmt>)>,
-) {
+) -> (Vec<Var>, Vec<Function>, Vec<Body>) {
     // Final ids of the new entries, function by function in source order.
     let (arena_v, arena_f) = (
         DefaultArenaBehavior::<Var>::arena_id(prog.vars.next_id()),
