@@ -744,26 +744,11 @@ mod tests {
     /// their trees have empty nodes and tokens).
     #[test]
     fn child_and_token_find_what_a_walk_finds() {
-        fn py_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    py_files(&p, out);
-                } else if p.extension().is_some_and(|x| x == "py") {
-                    out.push(p);
-                }
-            }
-        }
         fn same<N: AstNode + PartialEq + std::fmt::Debug>(node: &SyntaxNode) {
             assert_eq!(child::<N>(node), node.children().find_map(N::cast));
         }
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-        let mut files = Vec::new();
-        py_files(&shared.join("conformance"), &mut files);
-        py_files(&shared.join("examples"), &mut files);
-        assert!(files.len() > 150);
         let mut checked = 0;
-        for f in files {
+        for f in crate::test_programs() {
             let text = std::fs::read_to_string(&f).unwrap();
             let root = crate::parse(&text).syntax_node();
             for node in root.descendants() {

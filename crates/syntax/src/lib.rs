@@ -654,10 +654,9 @@ impl SyntaxPtr {
     }
 }
 
+/// The `.py` files the unit tests run on: the shared conformance suite and examples.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
+pub(crate) fn test_programs() -> Vec<std::path::PathBuf> {
     fn py_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let p = e.path();
@@ -668,17 +667,24 @@ mod tests {
             }
         }
     }
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    let mut files = Vec::new();
+    py_files(&shared.join("conformance"), &mut files);
+    py_files(&shared.join("examples"), &mut files);
+    assert!(files.len() > 150, "{} files", files.len());
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     /// Lexing and parsing in two halves gives the tree of a parse in one piece at
     /// every split point of every conformance program, and declines exactly when the file has
     /// errors (then `parse` parses it in one piece).
     #[test]
     fn halves_join_into_the_sequential_tree() {
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-        let mut files = Vec::new();
-        py_files(&shared.join("conformance"), &mut files);
-        py_files(&shared.join("examples"), &mut files);
-        assert!(files.len() > 150, "{} files", files.len());
+        let files = test_programs();
         let (mut joined, mut declined) = (0, 0);
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
@@ -714,9 +720,7 @@ mod tests {
     /// conformance program.
     #[test]
     fn significant_range_agrees_with_the_token_walk() {
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-        let mut files = Vec::new();
-        py_files(&shared.join("conformance"), &mut files);
+        let files = test_programs();
         let mut nodes = 0;
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
