@@ -247,14 +247,13 @@ fn analyze_inner(
     parallel_min_bytes: usize,
 ) -> (Analysis, Prelude) {
     let mut l = Lowerer::new(keep_types);
-    l.parallel_min_bytes = parallel_min_bytes;
     if let Some(pre) = prelude {
         l.prog = pre.program.clone();
         for (c, class) in l.prog.classes.iter() {
             l.pending.entry(class.name.clone()).or_insert(c);
         }
     }
-    l.program(file, prelude.map(|p| &p.names));
+    l.program(file, prelude.map(|p| &p.names), parallel_min_bytes);
     let mut next = Prelude::default();
     if prelude.is_some() {
         next.names = l
@@ -351,9 +350,6 @@ struct Lowerer {
     /// Attributes declared (class, name, identifier), resolved to their slots once
     /// the layouts exist (with the types only).
     attr_decls: Vec<(ClassId, String, Span)>,
-    /// From how many bytes of source the function bodies are lowered on two threads
-    /// ([`PARALLEL_MIN_BYTES`]).
-    parallel_min_bytes: usize,
 }
 
 fn span_of(r: TextRange) -> Span {
@@ -428,7 +424,6 @@ impl Lowerer {
             typing: Typing::default(),
             decl_errors: Vec::new(),
             attr_decls: Vec::new(),
-            parallel_min_bytes: PARALLEL_MIN_BYTES,
         }
     }
 
@@ -557,7 +552,14 @@ impl Lowerer {
         true
     }
 
-    fn program(&mut self, file: &ast::SourceFile, earlier: Option<&HashMap<String, Binding>>) {
+    /// Checks and lowers `file`, after the `earlier` entries of a REPL session if any;
+    /// the function bodies on two threads from `parallel_min_bytes` of source.
+    fn program(
+        &mut self,
+        file: &ast::SourceFile,
+        earlier: Option<&HashMap<String, Binding>>,
+        parallel_min_bytes: usize,
+    ) {
         let mut global = Scope {
             func: None,
             names: HashMap::default(),
@@ -643,7 +645,7 @@ impl Lowerer {
         // The bodies, some on a second thread for a large program.
         let parallel = !self.keep_types
             && earlier.is_none()
-            && usize::from(file.syntax().text_range().len()) >= self.parallel_min_bytes;
+            && usize::from(file.syntax().text_range().len()) >= parallel_min_bytes;
         let stmts: Vec<&ast::Stmt> = items
             .iter()
             .filter_map(|item| match item {

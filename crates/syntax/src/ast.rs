@@ -40,55 +40,42 @@ macro_rules! ast_node {
     };
 }
 
-/// The first child node of `node` that is an `N`. Found in the green tree, so that
-/// only that child gets a cursor (a cursor per child visited was a quarter of the
-/// checker's time).
+/// The first child node of `node` that is an `N`.
 fn child<N: AstNode>(node: &SyntaxNode) -> Option<N> {
-    let mut offset = node.text_range().start();
-    for c in node.green().children() {
-        let len = c.text_len();
-        if let rowan::NodeOrToken::Node(n) = c {
-            if N::can_cast(crate::ChocoPy::kind_from_raw(n.kind())) {
-                return element_at(node, offset, len)
-                    .and_then(|e| e.into_node())
-                    .and_then(N::cast)
-                    .or_else(|| node.children().find_map(N::cast));
-            }
-        }
-        offset += len;
-    }
-    None
-}
-
-/// The child of `node` at `offset` with length `len`, found by binary search; `None`
-/// for an empty one (which the range does not tell from its empty neighbours).
-fn element_at(node: &SyntaxNode, offset: TextSize, len: TextSize) -> Option<crate::SyntaxElement> {
-    if len == TextSize::from(0) {
-        return None;
-    }
-    node.child_or_token_at_range(rowan::TextRange::at(offset, len))
+    first_child_where(node, |is_node, kind| is_node && N::can_cast(kind))
+        .and_then(|e| e.into_node())
+        .and_then(N::cast)
 }
 
 fn children<N: AstNode>(node: &SyntaxNode) -> impl Iterator<Item = N> {
     node.children().filter_map(N::cast)
 }
 
-/// The first child token of `node` of `kind` (found as [`child`] finds nodes).
+/// The first child token of `node` of `kind`.
 fn token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
+    first_child_where(node, |is_node, k| !is_node && k == kind).and_then(|e| e.into_token())
+}
+
+/// The first child element of `node` for which `wanted(is a node, kind)` holds.
+/// Found in the green tree, so that only that element gets a cursor (a cursor per
+/// child visited was a quarter of the checker's time); it is reached by its range
+/// (a binary search), or, when it is empty (its range does not tell it from its
+/// empty neighbours), by a walk over the cursors.
+fn first_child_where(
+    node: &SyntaxNode,
+    wanted: impl Fn(bool, SyntaxKind) -> bool,
+) -> Option<crate::SyntaxElement> {
     let mut offset = node.text_range().start();
     for c in node.green().children() {
         let len = c.text_len();
-        if let rowan::NodeOrToken::Token(t) = c {
-            if crate::ChocoPy::kind_from_raw(t.kind()) == kind {
-                return element_at(node, offset, len)
-                    .and_then(|e| e.into_token())
-                    .filter(|t| t.kind() == kind)
-                    .or_else(|| {
-                        node.children_with_tokens()
-                            .filter_map(|e| e.into_token())
-                            .find(|t| t.kind() == kind)
-                    });
-            }
+        let kind = crate::ChocoPy::kind_from_raw(c.kind());
+        if wanted(c.as_node().is_some(), kind) {
+            return if len > TextSize::from(0) {
+                node.child_or_token_at_range(rowan::TextRange::at(offset, len))
+            } else {
+                node.children_with_tokens()
+                    .find(|e| wanted(e.as_node().is_some(), e.kind()))
+            };
         }
         offset += len;
     }

@@ -185,14 +185,13 @@ fn parse_halves(text: &str, split: usize) -> Option<GreenNode> {
             SyntaxKind::VAR_DEF | SyntaxKind::FUNC_DEF | SyntaxKind::CLASS_DEF
         )
     };
-    let items = |g: &GreenNode| -> Vec<SyntaxKind> {
+    fn items(g: &GreenNode) -> impl Iterator<Item = SyntaxKind> + '_ {
         g.children()
             .filter_map(|c| c.into_node())
             .map(|n| <ChocoPy as rowan::Language>::kind_from_raw(n.kind()))
-            .collect()
-    };
-    let stmt_in_first = items(&first.green).into_iter().any(|k| !is_decl(k));
-    let decl_in_second = items(&second.green).into_iter().any(is_decl);
+    }
+    let stmt_in_first = items(&first.green).any(|k| !is_decl(k));
+    let decl_in_second = items(&second.green).any(is_decl);
     if stmt_in_first && decl_in_second {
         return None;
     }

@@ -56,6 +56,31 @@ struct Job {
 /// The functions not taken yet: indexes `front..back` of the list.
 type Queue = std::sync::Mutex<(usize, usize)>;
 
+/// Which end of the queue a thread takes from.
+enum End {
+    Front,
+    Back,
+}
+
+/// The index of the next function at `end` of `queue`, taken off it; `None` once
+/// the two ends meet.
+fn take(queue: &Queue, end: End) -> Option<usize> {
+    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+    if q.0 >= q.1 {
+        return None;
+    }
+    Some(match end {
+        End::Front => {
+            q.0 += 1;
+            q.0 - 1
+        }
+        End::Back => {
+            q.1 -= 1;
+            q.1
+        }
+    })
+}
+
 /// A function's body as the worker lowered it: its id, locals, nested functions and
 /// statements.
 type Body = (FuncId, Vec<VarDef>, Vec<FuncId>, Vec<Stmt>);
@@ -102,15 +127,7 @@ impl Job {
         l.pending = self.pending;
         let mut lowered = Vec::new();
         let mut missed = None;
-        loop {
-            let i = {
-                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                if q.0 >= q.1 {
-                    break;
-                }
-                q.1 -= 1;
-                q.1
-            };
+        while let Some(i) = take(queue, End::Back) {
             let (func, range) = self.funcs[i];
             // Always found (the range comes from the same tree); if not, the
             // calling thread lowers the function after the others.
@@ -285,15 +302,7 @@ impl Lowerer {
                 .spawn_scoped(s, || job.run(&queue, first))
                 .ok();
             self.main_statements(stmts);
-            loop {
-                let i = {
-                    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                    if q.0 >= q.1 {
-                        break;
-                    }
-                    q.0 += 1;
-                    q.0 - 1
-                };
+            while let Some(i) = take(&queue, End::Front) {
                 self.function_body(funcs[i]);
             }
             // The worker numbers what it made after what this thread made.
