@@ -15,7 +15,7 @@ use std::hint::black_box;
 
 // As the `chocopy` binary.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: chocopy_driver::alloc::Allocator = chocopy_driver::alloc::Allocator;
 
 fn source(lines: usize) -> Source {
     Source {

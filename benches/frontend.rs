@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 // As the `chocopy` binary.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: chocopy_driver::alloc::Allocator = chocopy_driver::alloc::Allocator;
 
 /// One 49-line unit of the generated program: a class with methods, functions with
 /// loops, a nested function with `nonlocal`, lists, strings and conditionals. `{i}`

@@ -12,7 +12,7 @@ use std::hint::black_box;
 
 // As the `chocopy` binary.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: chocopy_driver::alloc::Allocator = chocopy_driver::alloc::Allocator;
 
 /// (line, column) of the first occurrence of `needle` plus `offset` characters.
 fn find(text: &str, needle: &str, offset: u32) -> Position {

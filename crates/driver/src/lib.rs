@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alloc;
 pub mod diagnostics;
 pub mod runner;
 pub mod serve;

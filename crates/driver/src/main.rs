@@ -7,10 +7,10 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
 
-// The front end allocates many small tree and IR nodes: mimalloc is markedly faster
-// than the system allocator at that (benches/README.md).
+// The front end allocates many small tree and IR nodes: mimalloc, called as `malloc`
+// is (see `chocopy_driver::alloc`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: chocopy_driver::alloc::Allocator = chocopy_driver::alloc::Allocator;
 
 /// An optimizing compiler from ChocoPy to WebAssembly.
 #[derive(Parser)]
