@@ -560,6 +560,31 @@ impl Lowerer {
         earlier: Option<&HashMap<String, Binding>>,
         parallel_min_bytes: usize,
     ) {
+        // The bodies, some on a second thread for a large program.
+        let parallel = !self.keep_types
+            && earlier.is_none()
+            && usize::from(file.syntax().text_range().len()) >= parallel_min_bytes;
+        if parallel {
+            self.program_in_parallel(file);
+            return;
+        }
+        let (funcs, stmts) = self.declarations(file, earlier);
+        for f in funcs {
+            self.function_body(f);
+        }
+        self.main_statements(&stmts);
+    }
+
+    /// Binds the global names (builtins, `earlier` REPL entries) and analyses the
+    /// top-level declarations: classes with their members and layouts, global
+    /// variables, the signatures of functions and methods. Returns the functions and
+    /// methods whose bodies are still to be lowered, in source order, and the
+    /// top-level statements. Deterministic: the same file gives the same ids.
+    fn declarations(
+        &mut self,
+        file: &ast::SourceFile,
+        earlier: Option<&HashMap<String, Binding>>,
+    ) -> (Vec<FuncId>, Vec<ast::Stmt>) {
         let mut global = Scope {
             func: None,
             names: HashMap::default(),
@@ -642,29 +667,18 @@ impl Lowerer {
                 self.note(span, Def::Attr(a));
             }
         }
-        // The bodies, some on a second thread for a large program.
-        let parallel = !self.keep_types
-            && earlier.is_none()
-            && usize::from(file.syntax().text_range().len()) >= parallel_min_bytes;
-        let stmts: Vec<&ast::Stmt> = items
-            .iter()
+        let stmts = items
+            .into_iter()
             .filter_map(|item| match item {
                 ast::Item::Stmt(s) => Some(s),
                 _ => None,
             })
             .collect();
-        if parallel {
-            self.bodies_in_parallel(file, &funcs, &stmts);
-        } else {
-            for f in funcs {
-                self.function_body(f);
-            }
-            self.main_statements(&stmts);
-        }
+        (funcs, stmts)
     }
 
     /// Lowers the top-level statements into `main`.
-    fn main_statements(&mut self, stmts: &[&ast::Stmt]) {
+    fn main_statements(&mut self, stmts: &[ast::Stmt]) {
         let mut main = Vec::new();
         for s in stmts {
             self.stmt(s, &mut main);

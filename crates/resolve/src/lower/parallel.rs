@@ -6,32 +6,34 @@
 //! locals, its nested functions) no other body sees. So the bodies are shared out:
 //! the calling thread lowers the top-level statements, then takes functions from the
 //! front of the list, while a worker thread takes them from the back, until they
-//! meet (whoever is faster does more). The worker has a lowerer of its own, over a
-//! copy of the declarations and a red tree of its own over the same green tree
-//! (rowan's red nodes are not `Send`; green nodes are).
+//! meet (whoever is faster does more). The worker has a lowerer of its own, with a
+//! red tree of its own over the same green tree (rowan's red nodes are not `Send`;
+//! green nodes are); it analyses the declarations itself, at the same time as the
+//! calling thread, rather than waiting for them and copying them: the analysis is
+//! deterministic, so both threads give every declaration the same id.
 //!
 //! Merge: the variables and functions the worker made go to the end of the arenas,
 //! function by function in source order. Once the queue is empty the calling
 //! thread tells the worker its arena lengths, and the worker renumbers what it made
-//! to follow them (on its own thread, while the calling thread finishes); as the
-//! calling thread made the new entries of the first functions, the ids are those of
-//! lowering in one thread. Errors are appended after the calling thread's;
-//! [`crate::order::reference_order`] sorts them by the place they were found
-//! (distinct between bodies and statements), so the reported list is the same as in
-//! one thread. Tests compare both on every conformance program.
+//! to follow them; as the calling thread made the new entries of the first
+//! functions, the ids are those of lowering in one thread. Errors of the bodies are
+//! appended after the calling thread's (the declarations' are the calling
+//! thread's); [`crate::order::reference_order`] sorts them by the place they were
+//! found (distinct between bodies and statements), so the reported list is the same
+//! as in one thread. Tests compare both on every conformance program.
 //!
-//! Precondition: the top-level declarations are analysed; no types are recorded
-//! (`keep_types` off) and no REPL prelude. Postcondition: the lowerer's program and
-//! errors are those of [`Lowerer::function_body`] on every function in order, then
-//! [`Lowerer::main_statements`].
+//! Precondition: no types are recorded (`keep_types` off) and no REPL prelude.
+//! Postcondition: the lowerer's program and errors are those of
+//! [`Lowerer::program`] on one thread: the declarations, [`Lowerer::function_body`]
+//! on every function in order, then [`Lowerer::main_statements`].
 
-use super::{Lowerer, Scope};
+use super::Lowerer;
 use crate::SemanticError;
 use chocopy_ir::{FuncId, Function, Place, Program, Stmt, Var, VarDef, VarId};
 use chocopy_syntax::ast::{self, AstNode};
-use chocopy_syntax::{GreenNode, SyntaxNode, SyntaxPtr, TextRange};
+use chocopy_syntax::{GreenNode, SyntaxNode, SyntaxPtr};
 use id_arena::{ArenaBehavior, DefaultArenaBehavior};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
 /// From how many bytes of source the function bodies are lowered on two threads:
 /// 128 KiB, about 4,000 lines. Below it starting the thread and copying the
@@ -43,18 +45,9 @@ pub const PARALLEL_MIN_BYTES: usize = 128 << 10;
 /// nest (reserved address space, committed only as used).
 const WORKER_STACK: usize = 8 << 30;
 
-/// What the worker needs, all `Send`: the tree, a copy of the declarations, and
-/// every function with the range of its definition.
-struct Job {
-    green: GreenNode,
-    prog: Program,
-    global: Scope,
-    pending: HashMap<String, chocopy_ir::ClassId>,
-    funcs: Vec<(FuncId, TextRange)>,
-}
-
-/// The functions not taken yet: indexes `front..back` of the list.
-type Queue = std::sync::Mutex<(usize, usize)>;
+/// The functions not taken yet: indexes `front..back` of the list of functions
+/// (the same on both threads), set to the whole list by the first `take`.
+type Queue = std::sync::Mutex<Option<(usize, usize)>>;
 
 /// Which end of the queue a thread takes from.
 enum End {
@@ -62,21 +55,22 @@ enum End {
     Back,
 }
 
-/// The index of the next function at `end` of `queue`, taken off it; `None` once
-/// the two ends meet.
-fn take(queue: &Queue, end: End) -> Option<usize> {
+/// The index of the next function at `end` of `queue` (of `len` functions), taken
+/// off it; `None` once the two ends meet.
+fn take(queue: &Queue, len: usize, end: End) -> Option<usize> {
     let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-    if q.0 >= q.1 {
+    let (front, back) = q.get_or_insert((0, len));
+    if *front >= *back {
         return None;
     }
     Some(match end {
         End::Front => {
-            q.0 += 1;
-            q.0 - 1
+            *front += 1;
+            *front - 1
         }
         End::Back => {
-            q.1 -= 1;
-            q.1
+            *back -= 1;
+            *back
         }
     })
 }
@@ -94,8 +88,6 @@ struct Done {
     /// The first ids `vars` and `funcs` were numbered from.
     first: (usize, usize),
     bodies: Vec<Body>,
-    /// A function it took but did not lower (see [`Job::run`]).
-    missed: Option<FuncId>,
     errors: Vec<SemanticError>,
     error_keys: Vec<u32>,
     decl_errors: Vec<SemanticError>,
@@ -112,54 +104,59 @@ struct Lowered {
     funcs: std::ops::Range<usize>,
 }
 
-impl Job {
-    /// Lowers the bodies of functions taken from the back of `queue`, then, given by
-    /// `first` the arena lengths of the calling thread once it is done, renumbers
-    /// what it made to follow them (on this thread, while the calling thread ends).
-    /// `None` if the calling thread gave no lengths (it panicked).
-    fn run(self, queue: &Queue, first: std::sync::mpsc::Receiver<(usize, usize)>) -> Option<Done> {
-        let base = (self.prog.vars.len(), self.prog.funcs.len());
-        let root = SyntaxNode::new_root(self.green);
-        let defs = func_defs(&root);
-        let mut l = Lowerer::new(false);
-        l.prog = self.prog;
-        l.scopes.push(self.global);
-        l.pending = self.pending;
-        let mut lowered = Vec::new();
-        let mut missed = None;
-        while let Some(i) = take(queue, End::Back) {
-            let (func, range) = self.funcs[i];
-            // Always found (the range comes from the same tree); if not, the
-            // calling thread lowers the function after the others.
-            let Some(def) = defs.get(&range).cloned() else {
-                missed = Some(func);
-                break;
-            };
-            l.defs.insert(func, def);
-            let before = (l.prog.vars.len(), l.prog.funcs.len());
-            l.function_body(func);
-            lowered.push(Lowered {
-                func,
-                vars: before.0..l.prog.vars.len(),
-                funcs: before.1..l.prog.funcs.len(),
-            });
-        }
-        let first = first.recv().ok()?;
-        let (vars, funcs, bodies) = renumbered(&mut l.prog, &lowered, base, first);
-        Some(Done {
-            vars,
-            funcs,
-            first,
-            bodies,
-            missed,
-            errors: l.errors,
-            error_keys: l.error_keys,
-            decl_errors: l.decl_errors,
-            decl_error_keys: l.decl_error_keys,
-            nodes_in_error: l.nodes_in_error,
-            nodes_in_decl_error: l.nodes_in_decl_error,
-        })
+/// The worker: analyses the declarations of the file `green` into `prog` (a copy of
+/// the calling thread's program before its declarations: ids carry their arena's
+/// identity) as the calling thread does, so its ids are the same; lowers the bodies of functions taken from the
+/// back of `queue`, then, given by `first` the arena lengths of the calling thread
+/// once it is done, renumbers what it made to follow them and sends it to `done`.
+/// Its copy of the declarations is freed after, while the calling thread goes on.
+/// Sends nothing if the calling thread gave no lengths (it panicked).
+fn work(
+    green: GreenNode,
+    prog: Program,
+    queue: &Queue,
+    first: std::sync::mpsc::Receiver<(usize, usize)>,
+    done: std::sync::mpsc::Sender<Done>,
+) {
+    // Always a file: the calling thread's tree has the same root.
+    let Some(file) = ast::SourceFile::cast(SyntaxNode::new_root(green)) else {
+        return;
+    };
+    let mut l = Lowerer::new(false);
+    l.prog = prog;
+    let (funcs, _) = l.declarations(&file, None);
+    // The calling thread reports what the declarations have.
+    l.errors.clear();
+    l.error_keys.clear();
+    l.decl_errors.clear();
+    l.decl_error_keys.clear();
+    l.nodes_in_error.clear();
+    l.nodes_in_decl_error.clear();
+    let base = (l.prog.vars.len(), l.prog.funcs.len());
+    let mut lowered = Vec::new();
+    while let Some(i) = take(queue, funcs.len(), End::Back) {
+        let before = (l.prog.vars.len(), l.prog.funcs.len());
+        l.function_body(funcs[i]);
+        lowered.push(Lowered {
+            func: funcs[i],
+            vars: before.0..l.prog.vars.len(),
+            funcs: before.1..l.prog.funcs.len(),
+        });
     }
+    let Ok(first) = first.recv() else { return };
+    let (vars, funcs, bodies) = renumbered(&mut l.prog, &lowered, base, first);
+    let _ = done.send(Done {
+        vars,
+        funcs,
+        first,
+        bodies,
+        errors: std::mem::take(&mut l.errors),
+        error_keys: std::mem::take(&mut l.error_keys),
+        decl_errors: std::mem::take(&mut l.decl_errors),
+        decl_error_keys: std::mem::take(&mut l.decl_error_keys),
+        nodes_in_error: std::mem::take(&mut l.nodes_in_error),
+        nodes_in_decl_error: std::mem::take(&mut l.nodes_in_decl_error),
+    });
 }
 
 /// The worker's new variables and functions (those from `base` on in `prog`, made
@@ -248,80 +245,42 @@ fn renumbered(
     (vars, funcs, bodies)
 }
 
-/// The definitions of the top-level functions and of the methods under `root`, by
-/// range (one walk over the top level and the class bodies).
-fn func_defs(root: &SyntaxNode) -> HashMap<TextRange, ast::FuncDef> {
-    let mut defs = HashMap::default();
-    let Some(file) = ast::SourceFile::cast(root.clone()) else {
-        return defs;
-    };
-    for item in file.items() {
-        match item {
-            ast::Item::FuncDef(f) => {
-                defs.insert(f.syntax().text_range(), f);
-            }
-            ast::Item::ClassDef(c) => {
-                for member in c.body().into_iter().flat_map(|b| b.items()) {
-                    if let ast::Item::FuncDef(f) = member {
-                        defs.insert(f.syntax().text_range(), f);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    defs
-}
-
 impl Lowerer {
-    /// Lowers the bodies of `funcs` (declared top-level functions and methods, in
-    /// order) and the top-level `stmts`, some of the functions on a worker thread
-    /// (see the module's documentation). Without a thread, all on this one.
-    pub(super) fn bodies_in_parallel(
-        &mut self,
-        file: &ast::SourceFile,
-        funcs: &[FuncId],
-        stmts: &[&ast::Stmt],
-    ) {
-        let job = Job {
-            green: file.syntax().green().to_owned(),
-            prog: self.prog.clone(),
-            global: self.scopes[0].clone(),
-            pending: self.pending.clone(),
-            funcs: funcs
-                .iter()
-                .map(|f| (*f, self.defs[f].syntax().text_range()))
-                .collect(),
-        };
-        let queue: Queue = std::sync::Mutex::new((0, funcs.len()));
-        std::thread::scope(|s| {
-            let (lengths, first) = std::sync::mpsc::channel();
-            let worker = std::thread::Builder::new()
+    /// Lowers the file `file` (no REPL prelude, no types kept) as
+    /// [`Lowerer::program`] does, with some function bodies on a worker thread (see
+    /// the module's documentation). Without a thread, all on this one.
+    pub(super) fn program_in_parallel(&mut self, file: &ast::SourceFile) {
+        let queue = std::sync::Arc::new(Queue::default());
+        let (lengths, first) = std::sync::mpsc::channel();
+        let (done, received) = std::sync::mpsc::channel();
+        // Not joined once it has sent its results: it frees its copy of the
+        // declarations while this thread goes on.
+        let worker = {
+            let green = file.syntax().green().to_owned();
+            let prog = self.prog.clone();
+            let queue = queue.clone();
+            std::thread::Builder::new()
                 .name("lower".into())
                 .stack_size(WORKER_STACK)
-                .spawn_scoped(s, || job.run(&queue, first))
-                .ok();
-            self.main_statements(stmts);
-            while let Some(i) = take(&queue, End::Front) {
-                self.function_body(funcs[i]);
-            }
-            // The worker numbers what it made after what this thread made.
-            let _ = lengths.send((self.prog.vars.len(), self.prog.funcs.len()));
-            if let Some(w) = worker {
-                match w.join() {
-                    Ok(Some(done)) => {
-                        let missed = done.missed;
-                        self.merge(done);
-                        if let Some(f) = missed {
-                            self.function_body(f);
-                        }
-                    }
-                    // Only when this thread panicked, which it did not.
-                    Ok(None) => {}
-                    Err(panic) => std::panic::resume_unwind(panic),
+                .spawn(move || work(green, prog, &queue, first, done))
+                .ok()
+        };
+        let (funcs, stmts) = self.declarations(file, None);
+        self.main_statements(&stmts);
+        while let Some(i) = take(&queue, funcs.len(), End::Front) {
+            self.function_body(funcs[i]);
+        }
+        // The worker numbers what it made after what this thread made.
+        let _ = lengths.send((self.prog.vars.len(), self.prog.funcs.len()));
+        match received.recv() {
+            Ok(done) => self.merge(done),
+            // No worker (so this thread took every function), or it panicked.
+            Err(_) => {
+                if let Some(Err(panic)) = worker.map(|w| w.join()) {
+                    std::panic::resume_unwind(panic);
                 }
             }
-        });
+        }
     }
 
     /// Takes in what the worker made, numbered to follow this thread's entries (see
