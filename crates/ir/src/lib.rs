@@ -1,7 +1,7 @@
 //! The chocopy-wasm IR: one arena-allocated program shared by every pass.
 //!
-//! Functions and variables live in [`id_arena`] arenas and are referred to by
-//! [`FuncId`] and [`VarId`]; every name is resolved to an id, so passes never look
+//! Functions and variables live in [`id_arena`] arenas with compact ids ([`id`])
+//! and are referred to by [`FuncId`] and [`VarId`]; every name is resolved to an id, so passes never look
 //! names up, and a variable's printed name is only a hint (the [`print`]er makes
 //! names unique). Statements and expressions are owned trees hanging off functions;
 //! every expression carries its static type (ChocoPy reference manual v2.2, chapter 5)
@@ -27,12 +27,13 @@
 struct ReadmeDoctests;
 
 pub mod analysis;
+pub mod id;
 pub mod print;
 pub mod read;
 pub mod verify;
 pub mod visit;
 
-use id_arena::{Arena, Id};
+pub use id::{Arena, Id};
 
 /// A variable: global, parameter or local.
 pub type VarId = Id<Var>;

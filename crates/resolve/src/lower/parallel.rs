@@ -29,10 +29,11 @@
 
 use super::Lowerer;
 use crate::SemanticError;
+use chocopy_ir::id::Compact;
 use chocopy_ir::{FuncId, Function, Place, Program, Stmt, Var, VarDef, VarId};
 use chocopy_syntax::ast::{self, AstNode};
 use chocopy_syntax::{GreenNode, SyntaxNode, SyntaxPtr};
-use id_arena::{ArenaBehavior, DefaultArenaBehavior};
+use id_arena::ArenaBehavior;
 use rustc_hash::FxHashSet as HashSet;
 
 /// From how many bytes of source the function bodies are lowered on two threads:
@@ -171,22 +172,19 @@ fn renumbered(
 ) -> (Vec<Var>, Vec<Function>, Vec<Body>) {
     // Final ids of the new entries, function by function in source order.
     let (arena_v, arena_f) = (
-        DefaultArenaBehavior::<Var>::arena_id(prog.vars.next_id()),
-        DefaultArenaBehavior::<Function>::arena_id(prog.funcs.next_id()),
+        Compact::<Var>::arena_id(prog.vars.next_id()),
+        Compact::<Function>::arena_id(prog.funcs.next_id()),
     );
     let mut var_ids = vec![None; prog.vars.len() - base_v];
     let mut func_ids = vec![None; prog.funcs.len() - base_f];
     let (mut order_v, mut order_f) = (Vec::new(), Vec::new());
     for l in lowered.iter().rev() {
         for i in l.vars.clone() {
-            var_ids[i - base_v] = Some(DefaultArenaBehavior::<Var>::new_id(
-                arena_v,
-                first_v + order_v.len(),
-            ));
+            var_ids[i - base_v] = Some(Compact::<Var>::new_id(arena_v, first_v + order_v.len()));
             order_v.push(i);
         }
         for i in l.funcs.clone() {
-            func_ids[i - base_f] = Some(DefaultArenaBehavior::<Function>::new_id(
+            func_ids[i - base_f] = Some(Compact::<Function>::new_id(
                 arena_f,
                 first_f + order_f.len(),
             ));
