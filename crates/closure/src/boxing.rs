@@ -66,7 +66,7 @@ pub fn box_vars(p: &mut Program, vars: &BTreeSet<VarId>) -> HashMap<VarId, VarId
             value: Expr::new(ExprKind::RefNew, cell_ty, span),
         });
         prologue.push(Stmt::Assign {
-            targets: vec![Place::RefValue(cell_read)],
+            targets: vec![Place::RefValue(Box::new(cell_read))],
             value: init,
         });
     }
@@ -88,7 +88,7 @@ pub fn box_vars(p: &mut Program, vars: &BTreeSet<VarId>) -> HashMap<VarId, VarId
                 if let Place::Var(v) = pl {
                     if let Some(&cell) = cells.get(v) {
                         let read = Expr::var(cell, p.vars[cell].ty.clone(), Span::default());
-                        *pl = Place::RefValue(read);
+                        *pl = Place::RefValue(Box::new(read));
                     }
                 }
             },

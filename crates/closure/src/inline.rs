@@ -524,12 +524,12 @@ impl Inliner<'_, '_> {
     fn flatten_place(&mut self, p: Place, out: &mut Vec<Stmt>) -> Place {
         match p {
             Place::Var(_) => p,
-            Place::RefValue(e) => Place::RefValue(self.flatten(e, out)),
-            Place::Attr(e, name) => Place::Attr(self.flatten(e, out), name),
+            Place::RefValue(e) => Place::RefValue(Box::new(self.flatten(*e, out))),
+            Place::Attr(e, name) => Place::Attr(Box::new(self.flatten(*e, out)), name),
             Place::Index(a, b) => {
-                let mut rs = self.flatten_list(vec![a, b], out);
+                let mut rs = self.flatten_list(vec![*a, *b], out);
                 let b = rs.pop().unwrap();
-                Place::Index(rs.pop().unwrap(), b)
+                Place::Index(Box::new(rs.pop().unwrap()), Box::new(b))
             }
         }
     }

@@ -361,11 +361,11 @@ pub enum Place {
     /// A variable.
     Var(VarId),
     /// The content of a `Ref` cell: `cell.value`.
-    RefValue(Expr),
+    RefValue(Box<Expr>),
     /// `object.attribute`
-    Attr(Expr, AttrId),
+    Attr(Box<Expr>, AttrId),
     /// `list[index]`
-    Index(Expr, Expr),
+    Index(Box<Expr>, Box<Expr>),
 }
 
 /// A typed expression.

@@ -1182,14 +1182,14 @@ impl Builder {
             EKind::Member(obj, name) => {
                 let obj = self.expr(obj, f, None)?;
                 match self.member(&obj, name, t.start)? {
-                    Member::Cell => Ok(Place::RefValue(obj)),
-                    Member::Attr(a, _) => Ok(Place::Attr(obj, a)),
+                    Member::Cell => Ok(Place::RefValue(Box::new(obj))),
+                    Member::Attr(a, _) => Ok(Place::Attr(Box::new(obj), a)),
                 }
             }
             EKind::Index(l, i) => {
                 let l = self.expr(l, f, None)?;
                 let i = self.expr(i, f, None)?;
-                Ok(Place::Index(l, i))
+                Ok(Place::Index(Box::new(l), Box::new(i)))
             }
             _ => Err((t.start, "not something that can be assigned".into())),
         }

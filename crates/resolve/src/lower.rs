@@ -1204,7 +1204,7 @@ impl Lowerer {
                 match self.attr_type(&obj, &name, span) {
                     Some((a, ty)) => {
                         self.note(name_span, Def::Attr(a));
-                        (Some(Place::Attr(obj, a)), ty, None)
+                        (Some(Place::Attr(Box::new(obj), a)), ty, None)
                     }
                     None => fail,
                 }
@@ -1214,7 +1214,11 @@ impl Lowerer {
                     return fail;
                 };
                 match &list.ty {
-                    Type::List(_) => (Some(Place::Index(list, index)), ty, None),
+                    Type::List(_) => (
+                        Some(Place::Index(Box::new(list), Box::new(index))),
+                        ty,
+                        None,
+                    ),
                     Type::Str => {
                         let late = (SyntaxKind::INDEX_EXPR, span, ErrorKind::StrNotAList);
                         (None, Type::Str, Some(late))
