@@ -42,7 +42,19 @@ macro_rules! ast_node {
 
 /// The first child node of `node` that is an `N`.
 fn child<N: AstNode>(node: &SyntaxNode) -> Option<N> {
-    first_child_where(node, |is_node, kind| is_node && N::can_cast(kind))
+    nth_child(node, 0)
+}
+
+/// The child node of `node` that is the `n`-th `N` (from 0).
+fn nth_child<N: AstNode>(node: &SyntaxNode, n: usize) -> Option<N> {
+    nth_child_where(node, n, |is_node, kind| is_node && N::can_cast(kind))
+        .and_then(|e| e.into_node())
+        .and_then(N::cast)
+}
+
+/// The last child node of `node` that is an `N`.
+fn last_child<N: AstNode>(node: &SyntaxNode) -> Option<N> {
+    last_child_where(node, |is_node, kind| is_node && N::can_cast(kind))
         .and_then(|e| e.into_node())
         .and_then(N::cast)
 }
@@ -53,33 +65,95 @@ fn children<N: AstNode>(node: &SyntaxNode) -> impl Iterator<Item = N> {
 
 /// The first child token of `node` of `kind`.
 fn token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
-    first_child_where(node, |is_node, k| !is_node && k == kind).and_then(|e| e.into_token())
+    nth_token(node, kind, 0)
 }
 
-/// The first child element of `node` for which `wanted(is a node, kind)` holds.
-/// Found in the green tree, so that only that element gets a cursor (a cursor per
-/// child visited was a quarter of the checker's time); it is reached by its range
-/// (a binary search), or, when it is empty (its range does not tell it from its
-/// empty neighbours), by a walk over the cursors.
-fn first_child_where(
+/// The `n`-th child token of `node` of `kind` (from 0).
+fn nth_token(node: &SyntaxNode, kind: SyntaxKind, n: usize) -> Option<SyntaxToken> {
+    nth_child_where(node, n, |is_node, k| !is_node && k == kind).and_then(|e| e.into_token())
+}
+
+/// The first child token of `node` that is not trivia (an operator, a literal).
+fn significant_token(node: &SyntaxNode) -> Option<SyntaxToken> {
+    nth_child_where(node, 0, |is_node, k| !is_node && !k.is_trivia()).and_then(|e| e.into_token())
+}
+
+/// The `n`-th child element of `node` (from 0) for which `wanted(is a node, kind)`
+/// holds. Found in the green tree, so that only that element gets a cursor (a cursor
+/// per child visited was a quarter of the checker's time).
+fn nth_child_where(
     node: &SyntaxNode,
+    n: usize,
     wanted: impl Fn(bool, SyntaxKind) -> bool,
 ) -> Option<crate::SyntaxElement> {
     let mut offset = node.text_range().start();
-    for c in node.green().children() {
+    let mut seen = 0;
+    for (i, c) in node.green().children().enumerate() {
         let len = c.text_len();
-        let kind = crate::ChocoPy::kind_from_raw(c.kind());
-        if wanted(c.as_node().is_some(), kind) {
-            return if len > TextSize::from(0) {
-                node.child_or_token_at_range(rowan::TextRange::at(offset, len))
-            } else {
-                node.children_with_tokens()
-                    .find(|e| wanted(e.as_node().is_some(), e.kind()))
-            };
+        if wanted(
+            c.as_node().is_some(),
+            crate::ChocoPy::kind_from_raw(c.kind()),
+        ) {
+            if seen == n {
+                return reach(node, i, offset, len, || {
+                    node.children_with_tokens()
+                        .filter(|e| wanted(e.as_node().is_some(), e.kind()))
+                        .nth(n)
+                });
+            }
+            seen += 1;
         }
         offset += len;
     }
     None
+}
+
+/// The last child element of `node` for which `wanted(is a node, kind)` holds,
+/// found as [`nth_child_where`] finds one.
+fn last_child_where(
+    node: &SyntaxNode,
+    wanted: impl Fn(bool, SyntaxKind) -> bool,
+) -> Option<crate::SyntaxElement> {
+    let mut offset = node.text_range().start();
+    let mut found = None;
+    for (i, c) in node.green().children().enumerate() {
+        let len = c.text_len();
+        if wanted(
+            c.as_node().is_some(),
+            crate::ChocoPy::kind_from_raw(c.kind()),
+        ) {
+            found = Some((i, offset, len));
+        }
+        offset += len;
+    }
+    let (i, offset, len) = found?;
+    reach(node, i, offset, len, || {
+        node.children_with_tokens()
+            .filter(|e| wanted(e.as_node().is_some(), e.kind()))
+            .last()
+    })
+}
+
+/// A cursor for child `index` of `node`, at `offset` and `len` long: the first and
+/// the last child directly, another by its range (a binary search), or, when it is
+/// empty (its range does not tell it from its empty neighbours), by `walk` over the
+/// cursors.
+fn reach(
+    node: &SyntaxNode,
+    index: usize,
+    offset: TextSize,
+    len: TextSize,
+    walk: impl FnOnce() -> Option<crate::SyntaxElement>,
+) -> Option<crate::SyntaxElement> {
+    if index == 0 {
+        node.first_child_or_token()
+    } else if index + 1 == node.green().children().len() {
+        node.last_child_or_token()
+    } else if len > TextSize::from(0) {
+        node.child_or_token_at_range(rowan::TextRange::at(offset, len))
+    } else {
+        walk()
+    }
 }
 
 ast_node!(
@@ -471,11 +545,7 @@ impl ClassDef {
     }
     /// The superclass name.
     pub fn superclass(&self) -> Option<SyntaxToken> {
-        self.0
-            .children_with_tokens()
-            .filter_map(|e| e.into_token())
-            .filter(|t| t.kind() == IDENT)
-            .nth(1)
+        nth_token(&self.0, IDENT, 1)
     }
     /// The class body.
     pub fn body(&self) -> Option<Block> {
@@ -513,7 +583,7 @@ impl AssignStmt {
     }
     /// The assigned value (the last expression).
     pub fn value(&self) -> Option<Expr> {
-        children(&self.0).last()
+        last_child(&self.0)
     }
 }
 
@@ -601,10 +671,7 @@ impl NameExpr {
 impl Literal {
     /// The literal's token (`None`, `True`, `False`, a number or a string).
     pub fn token(&self) -> Option<SyntaxToken> {
-        self.0
-            .children_with_tokens()
-            .filter_map(|e| e.into_token())
-            .find(|t| !t.kind().is_trivia())
+        significant_token(&self.0)
     }
 }
 
@@ -640,7 +707,7 @@ impl IndexExpr {
     }
     /// The index.
     pub fn index(&self) -> Option<Expr> {
-        children(&self.0).nth(1)
+        nth_child(&self.0, 1)
     }
 }
 
@@ -664,24 +731,18 @@ impl BinExpr {
     }
     /// The right operand.
     pub fn rhs(&self) -> Option<Expr> {
-        children(&self.0).nth(1)
+        nth_child(&self.0, 1)
     }
     /// The operator token.
     pub fn op(&self) -> Option<SyntaxToken> {
-        self.0
-            .children_with_tokens()
-            .filter_map(|e| e.into_token())
-            .find(|t| !t.kind().is_trivia())
+        significant_token(&self.0)
     }
 }
 
 impl PrefixExpr {
     /// The operator token (`-` or `not`).
     pub fn op(&self) -> Option<SyntaxToken> {
-        self.0
-            .children_with_tokens()
-            .filter_map(|e| e.into_token())
-            .find(|t| !t.kind().is_trivia())
+        significant_token(&self.0)
     }
     /// The operand.
     pub fn operand(&self) -> Option<Expr> {
@@ -696,11 +757,11 @@ impl IfExpr {
     }
     /// The condition (second operand).
     pub fn condition(&self) -> Option<Expr> {
-        children(&self.0).nth(1)
+        nth_child(&self.0, 1)
     }
     /// The value otherwise (third operand).
     pub fn else_expr(&self) -> Option<Expr> {
-        children(&self.0).nth(2)
+        nth_child(&self.0, 2)
     }
 }
 
@@ -726,13 +787,23 @@ mod tests {
         }
     }
 
-    /// The green-tree search of `child` and `token` finds what a walk over the
-    /// cursors finds, at every node of every conformance program (errors included:
+    /// The green-tree searches of `child`, `nth_child`, `last_child`, `token`,
+    /// `nth_token` and `significant_token` find what a walk over the cursors finds, at every node of every conformance program (errors included:
     /// their trees have empty nodes and tokens).
     #[test]
-    fn child_and_token_find_what_a_walk_finds() {
+    fn green_searches_find_what_a_walk_finds() {
         fn same<N: AstNode + PartialEq + std::fmt::Debug>(node: &SyntaxNode) {
             assert_eq!(child::<N>(node), node.children().find_map(N::cast));
+            for n in 0..4 {
+                assert_eq!(
+                    nth_child::<N>(node, n),
+                    node.children().filter_map(N::cast).nth(n)
+                );
+            }
+            assert_eq!(
+                last_child::<N>(node),
+                node.children().filter_map(N::cast).last()
+            );
         }
         let mut checked = 0;
         for f in crate::test_programs() {
@@ -744,14 +815,21 @@ mod tests {
                 same::<Block>(&node);
                 same::<TypeAnn>(&node);
                 same::<ParamList>(&node);
+                let tokens: Vec<SyntaxToken> = node
+                    .children_with_tokens()
+                    .filter_map(|e| e.into_token())
+                    .collect();
                 for raw in 0..__LAST as u16 {
                     let kind = crate::ChocoPy::kind_from_raw(rowan::SyntaxKind(raw));
-                    let walk = node
-                        .children_with_tokens()
-                        .filter_map(|e| e.into_token())
-                        .find(|t| t.kind() == kind);
-                    assert_eq!(token(&node, kind), walk, "{}", f.display());
+                    let walk = tokens.iter().find(|t| t.kind() == kind);
+                    assert_eq!(token(&node, kind).as_ref(), walk, "{}", f.display());
+                    for n in 0..3 {
+                        let walk = tokens.iter().filter(|t| t.kind() == kind).nth(n);
+                        assert_eq!(nth_token(&node, kind, n).as_ref(), walk);
+                    }
                 }
+                let walk = tokens.iter().find(|t| !t.kind().is_trivia());
+                assert_eq!(significant_token(&node).as_ref(), walk);
                 checked += 1;
             }
         }
