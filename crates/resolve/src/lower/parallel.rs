@@ -37,9 +37,9 @@ use id_arena::ArenaBehavior;
 use rustc_hash::FxHashSet as HashSet;
 
 /// From how many bytes of source the function bodies are lowered on two threads:
-/// 128 KiB, about 4,000 lines. Below it starting the thread and copying the
-/// declarations costs more than it saves (`cargo bench --bench frontend`,
-/// benches/README.md).
+/// 128 KiB, about 4,000 lines. Below it starting the thread, which analyses the
+/// declarations again, and merging cost more than they save (`cargo bench --bench
+/// frontend`, benches/README.md).
 pub const PARALLEL_MIN_BYTES: usize = 128 << 10;
 
 /// The worker's stack, as the compiler's: lowering recurses as deep as expressions
